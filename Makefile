@@ -1,0 +1,53 @@
+# The commands people type. `make demo` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+LANGS := it en fr es ar uk sq ro zh_Hans bn ur pa ps fa_AF ti so
+PYTEST_ARGS ?=
+
+.PHONY: demo install migrate messages compilemessages test test-fast lint format check bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+compilemessages: install
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing: apt-get install -y gettext"; exit 1; }
+	$(PY) manage.py compilemessages --ignore=$(VENV) -v0
+
+migrate: install
+	$(PY) manage.py migrate --no-input -v0
+
+demo: install compilemessages migrate
+	$(PY) manage.py load_demo
+	$(PY) -m config.devserver
+
+messages: install
+	$(PY) manage.py makemessages --ignore=$(VENV) --ignore=tests --ignore=benchmarks --no-obsolete $(addprefix -l ,$(LANGS))
+
+test: install compilemessages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install compilemessages
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,57 @@
+"""Dates, times and numbers in the person's language, through Babel (CLDR).
+
+Django's own formats stop at the languages Django ships; Babel knows Tigrinya, Somali,
+Pashto, Dari and the rest, and their calendars' month and weekday names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django.utils import timezone, translation
+
+from config.languages import babel_locale
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+def _locale(language: str | None) -> str:
+    return babel_locale(language or translation.get_language() or "it")
+
+
+def _local(value: datetime, tz: ZoneInfo | None) -> datetime:
+    if timezone.is_naive(value):
+        return value
+    return value.astimezone(tz or ROME)
+
+
+def format_day(value: date | datetime, *, language: str | None = None, style: str = "full") -> str:
+    """``martedì 3 marzo 2026`` / ``الثلاثاء، ٣ مارس ٢٠٢٦``."""
+    if isinstance(value, datetime):
+        value = _local(value, None).date()
+    return babel_dates.format_date(value, format=style, locale=_locale(language))
+
+
+def format_time(
+    value: time | datetime, *, language: str | None = None, tz: ZoneInfo | None = None
+) -> str:
+    """``09:30`` / ``9:30 AM`` / ``٩:٣٠ ص`` as the language writes a time of day."""
+    if isinstance(value, datetime):
+        value = _local(value, tz).timetz().replace(tzinfo=None)
+    return babel_dates.format_time(value, format="short", locale=_locale(language))
+
+
+def format_datetime(
+    value: datetime, *, language: str | None = None, tz: ZoneInfo | None = None
+) -> str:
+    local = _local(value, tz)
+    return babel_dates.format_datetime(
+        local.replace(tzinfo=None), format="medium", locale=_locale(language)
+    )
+
+
+def format_number(value: int | float, *, language: str | None = None) -> str:
+    return babel_numbers.format_decimal(value, locale=_locale(language))

@@ -1,0 +1,68 @@
+"""Loads the demo content of every app, idempotently, and prints the demo logins.
+
+Each installed project app may have a ``demo`` module with ``load(*, log)``; they run in
+``INSTALLED_APPS`` order, so an app's demo data can use that of the apps before it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+PROJECT_APPS = ("appointments", "frontdesk", "cms")
+
+# username -> (password, groups, is_superuser). Demo only: load_demo refuses DEBUG=False.
+DEMO_USERS: dict[str, tuple[str, tuple[str, ...], bool]] = {
+    "admin": ("sportello-admin", (), True),
+    "editor": ("sportello-editor", ("Editors",), False),
+    "operator": ("sportello-operator", ("Operators",), False),
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo cities, pages and logins (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("load_demo creates known passwords: it runs only with DEBUG on.")
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                if config.name not in PROJECT_APPS or not find_spec(f"{config.name}.demo"):
+                    continue
+                module = import_module(f"{config.name}.demo")
+                module.load(
+                    log=lambda text, app=config.label: self.stdout.write(f"  {app}: {text}")
+                )
+            self._users()
+        if not options["quiet_logins"]:
+            self.stdout.write(self.style.SUCCESS("Demo logins (admin at /admin/):"))
+            for username, (password, groups, _su) in DEMO_USERS.items():
+                role = ", ".join(groups) or "superuser"
+                self.stdout.write(f"  {username:<9} {password:<20} {role}")
+
+    def _users(self) -> None:
+        user_model = get_user_model()
+        for username, (password, groups, is_superuser) in DEMO_USERS.items():
+            user, created = user_model.objects.get_or_create(
+                username=username,
+                defaults={"is_staff": True, "is_superuser": is_superuser},
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            for name in groups:
+                group, _ = Group.objects.get_or_create(name=name)
+                user.groups.add(group)

@@ -1,0 +1,25 @@
+import logging
+
+from appointments.redaction import mask_phone, phone_fingerprint
+
+
+def test_phone_numbers_are_pseudonymised_in_every_log_record(caplog):
+    from appointments.redaction import RedactPhoneNumbersFilter
+
+    logger = logging.getLogger("sportello.test")
+    logger.addFilter(RedactPhoneNumbersFilter())
+    try:
+        with caplog.at_level(logging.INFO):
+            logger.info("code sent to %s for %s", "+39 347 123 4567", "booking AB12")
+    finally:
+        logger.filters.clear()
+    text = caplog.text
+    assert "347" not in text and "4567" not in text
+    assert phone_fingerprint("+393471234567") in text
+    assert "booking AB12" in text
+
+
+def test_masking_leaves_only_the_last_digits():
+    assert mask_phone("+393471234567") == "+*********567"
+    assert phone_fingerprint("+393471234567") == phone_fingerprint("+393471234567")
+    assert phone_fingerprint("+393471234567") != phone_fingerprint("+393471234568")

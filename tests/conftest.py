@@ -1,0 +1,39 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
+
+from appointments.models import City
+from cms.models import CityPage, HomePage
+
+
+@pytest.fixture
+def locales(db):
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    return Locale.objects.get(language_code="it")
+
+
+@pytest.fixture
+def home_page(locales) -> HomePage:
+    root = Page.get_first_root_node()
+    for placeholder in root.get_children().exact_type(Page):
+        placeholder.delete()
+    home = root.add_child(instance=HomePage(title="Sportello", slug="home", locale=locales))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
+    )
+    return home
+
+
+@pytest.fixture
+def city(db) -> City:
+    return City.objects.create(name="Perugia", slug="perugia", region="Umbria")
+
+
+@pytest.fixture
+def city_page(home_page, city) -> CityPage:
+    return home_page.add_child(instance=CityPage(title=city.name, slug=city.slug, city=city))
