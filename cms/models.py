@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from appointments import selectors
+
 
 class HomePage(Page):
     """The site root: a welcome and the list of cities."""
@@ -46,6 +48,11 @@ class CityPage(Page):
 
     class Meta:
         verbose_name = _("city page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["offerings"] = selectors.city_offerings(city=self.city) if self.city_id else []
+        return context
 
 
 class ProblemReport(models.Model):

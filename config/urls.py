@@ -22,6 +22,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("", include("cms.urls")),
+    path("", include("appointments.urls")),
     # Wagtail serves every page not caught above; it must come last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

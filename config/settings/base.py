@@ -199,3 +199,25 @@ SITE_NAME = _("Sportello")
 LOGGING["loggers"].update(  # Wagtail's background tasks log every page save at INFO.
     {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch")}
 )
+
+# --- Booking rules (see appointments/services). Each can be changed per deployment.
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
+SPORTELLO = {
+    # Italy and the countries most residents come from (ISO 3166-1 alpha-2).
+    "PHONE_REGIONS": env.list(
+        "PHONE_REGIONS",
+        "IT,AL,RO,UA,MD,MA,TN,EG,LY,DZ,NG,GH,SN,GM,ML,CI,GN,BF,CM,SD,ER,ET,SO,PK,BD,IN,LK,AF,"
+        "IR,IQ,SY,TR,CN,PH,PE,EC,BR,GE,RU,TG,BJ,NE",
+    ),
+    "DEFAULT_REGION": "IT",
+    "MAX_ACTIVE_BOOKINGS_PER_PHONE": env.int("MAX_ACTIVE_BOOKINGS_PER_PHONE", 2),
+    "ONE_BOOKING_PER_SERVICE": env.bool("ONE_BOOKING_PER_SERVICE", True),
+    "HOLD_MINUTES": 10,
+    "CODE_TTL_MINUTES": 10,
+    "CODE_MAX_ATTEMPTS": 5,
+    "CODE_SENDS_PER_PHONE_PER_HOUR": 3,
+    "CODE_SENDS_PER_CLIENT_PER_HOUR": 10,
+    "LOOKUPS_PER_CLIENT_PER_HOUR": 10,
+    "WAITLIST_OFFER_MINUTES": 120,
+    "SMS_BACKEND": env.str("SMS_BACKEND", "appointments.sms.ConsoleBackend"),
+}

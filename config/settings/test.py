@@ -11,3 +11,4 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 Q_CLUSTER = {**Q_CLUSTER, "sync": False}  # noqa: F405
+SPORTELLO = {**SPORTELLO, "SMS_BACKEND": "appointments.sms.MemoryBackend"}  # noqa: F405

@@ -1,0 +1,101 @@
+"""Forms of the public booking flow. They validate input; services apply the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from appointments.phones import phone_normalize
+
+
+class PhoneField(forms.CharField):
+    """A phone number in any usual writing, cleaned to E.164 with a message in the language."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Your mobile phone number"))
+        kwargs.setdefault("max_length", 25)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "dir": "ltr"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return phone_normalize(value) if value else value
+
+
+class DetailsForm(forms.Form):
+    phone = PhoneField(
+        help_text=_(
+            "We send you a code by SMS to check it. Italian numbers can be written without +39."
+        )
+    )
+    name = forms.CharField(
+        label=_("First name or nickname (optional)"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        help_text=_("So the desk knows how to call you. Your surname is not needed."),
+    )
+    interpreter_language = forms.ChoiceField(label=_("Do you need an interpreter?"), required=False)
+    reason = forms.CharField(
+        label=_("What is it about? (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A few words help the desk prepare. This is never sent by SMS."),
+    )
+
+    def __init__(self, *args, interpreter_languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("No, thank you"))]
+        for code in interpreter_languages:
+            try:
+                choices.append((code, translation.get_language_info(code)["name_local"]))
+            except KeyError:
+                continue
+        self.fields["interpreter_language"].choices = choices
+        if len(choices) == 1:
+            del self.fields["interpreter_language"]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code from the SMS"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9]{6}",
+                "dir": "ltr",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(ch for ch in self.cleaned_data["code"] if not ch.isspace())
+        if not code.isdigit():
+            raise ValidationError(_("Write the 6 digits from the SMS."))
+        return code
+
+
+class LookupForm(forms.Form):
+    phone = PhoneField(label=_("The phone number you booked with"))
+    code = forms.CharField(
+        label=_("Booking code"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "dir": "ltr"}
+        ),
+    )
+
+
+class WaitlistForm(forms.Form):
+    phone = PhoneField(help_text=_("We send you an SMS when a place becomes free."))

@@ -1,0 +1,97 @@
+"""Where people are seen: cities and their desks (fixed one-stop-shops or mobile teams)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+
+class City(models.Model):
+    """A city whose one-stop-shop takes bookings. Cities are data, not code."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Desk(ClusterableModel):
+    """A one-stop-shop location, or a mobile outreach team whose place changes by date."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="desks")
+    name = models.CharField(_("name"), max_length=150)
+    is_mobile = models.BooleanField(
+        _("mobile outreach"),
+        default=False,
+        help_text=_("A travelling team: its place on each day is given by its stops."),
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    directions = models.TextField(_("how to get there"), blank=True)
+    accessibility = models.TextField(_("accessibility notes"), blank=True)
+    what_to_bring = models.TextField(_("what to bring"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    staff_languages = models.JSONField(
+        _("languages the staff speak"), default=list, blank=True, help_text=_("Language codes.")
+    )
+    time_zone = models.CharField(_("time zone"), max_length=50, default="Europe/Rome")
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="desks", verbose_name=_("staff")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["city__name", "name"]
+        verbose_name = _("desk")
+        verbose_name_plural = _("desks")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+    def place_on(self, day: date) -> DeskStop | Desk | None:
+        """Where the desk is on a day: itself, or for a mobile team that day's stop."""
+        if not self.is_mobile:
+            return self
+        return next((stop for stop in self.stops.all() if stop.date == day), None)
+
+
+class DeskStop(models.Model):
+    """Where a mobile outreach team stands on one date."""
+
+    desk = ParentalKey(Desk, on_delete=models.CASCADE, related_name="stops")
+    date = models.DateField(_("date"))
+    address = models.CharField(_("address"), max_length=250)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    directions = models.TextField(_("how to get there"), blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["desk", "date"], name="one_stop_per_day")]
+        verbose_name = _("stop of a mobile team")
+        verbose_name_plural = _("stops of a mobile team")
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.address}"

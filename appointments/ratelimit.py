@@ -1,0 +1,34 @@
+"""Fixed-window counters in the cache (Redis in production, shared by every web worker)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+
+
+class RateLimited(Exception):
+    """Too many tries in the window; the view answers 429."""
+
+
+def _key(scope: str, ident: str) -> str:
+    # Identifiers (phone numbers, addresses) are hashed: the cache holds no personal data.
+    return f"rl:{scope}:{hashlib.sha256(ident.encode()).hexdigest()[:32]}"
+
+
+def rate_limit_hit(*, scope: str, ident: str, limit: int, window_seconds: int = 3600) -> None:
+    """Counts one try; raises RateLimited once more than ``limit`` were made in the window."""
+    key = _key(scope, ident)
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_seconds)
+        count = 1
+    if count > limit:
+        raise RateLimited(scope)
+
+
+def client_address(request) -> str:
+    """The client's address as the last trusted proxy saw it."""
+    return request.META.get("REMOTE_ADDR", "")

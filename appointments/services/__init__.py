@@ -1,0 +1,1 @@
+"""Business rules that write. Views, admin hooks, commands and tasks call these."""

@@ -1,0 +1,69 @@
+"""Seats: how a booking takes a place in a slot. The database guarantees capacity.
+
+Every active booking takes a numbered seat 1..capacity of its slot, and a partial unique
+index lets each seat be taken once. Two people racing for the last seat both try to insert
+it; the database lets exactly one through and the other gets SlotTaken.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from appointments import selectors, tokens
+from appointments.models import AccessToken, Appointment, Offering
+from appointments.services.errors import SlotTaken
+
+CODE_CLASH = ("booking_code_unique_among_active", "appointments_appointment.code")
+
+
+def _is_code_clash(exc: IntegrityError) -> bool:
+    """PostgreSQL names the constraint, SQLite the column."""
+    return any(marker in str(exc) for marker in CODE_CLASH)
+
+
+def seats_free_stale(*, offering: Offering, start: datetime, now: datetime) -> None:
+    Appointment.objects.stale_holds(now).filter(offering=offering, start=start).update(
+        status=Appointment.Status.CANCELLED
+    )
+
+
+def next_free_slots(*, offering: Offering, now: datetime, limit: int = 5):
+    # Read after the failed insert's savepoint: shows what is really free now.
+    return selectors.offering_slots(offering=offering, now=now)[:limit]
+
+
+def seat_take(*, offering: Offering, start: datetime, now: datetime, **fields) -> Appointment:
+    """Inserts the appointment on the lowest free seat, or raises SlotTaken."""
+    seats_free_stale(offering=offering, start=start, now=now)
+    capacity = offering.capacity
+    taken = set(
+        Appointment.objects.active()
+        .filter(offering=offering, start=start)
+        .values_list("seat", flat=True)
+    )
+    for seat in (s for s in range(1, capacity + 1) if s not in taken):
+        for _attempt in range(5):  # a clash of booking codes is retried with a new code
+            try:
+                with transaction.atomic():
+                    return Appointment.objects.create(
+                        offering=offering,
+                        start=start,
+                        end=start + offering.duration,
+                        seat=seat,
+                        slot_capacity=capacity,
+                        code=tokens.booking_code(),
+                        **fields,
+                    )
+            except IntegrityError as exc:
+                if not _is_code_clash(exc):
+                    break  # somebody else took this seat first: try the next one
+    raise SlotTaken(next_slots=next_free_slots(offering=offering, now=now))
+
+
+def appointment_access_token(*, appointment: Appointment) -> str:
+    """A new secret manage link for a booking (the person proved who they are)."""
+    token = tokens.manage_token()
+    AccessToken.objects.create(appointment=appointment, token_hash=tokens.token_hash(token))
+    return token

@@ -1,0 +1,97 @@
+"""The waiting list: when a place frees, the first in line is offered it by SMS."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from appointments import selectors, texts
+from appointments.models import Appointment, Offering, WaitlistEntry
+from appointments.services.errors import SlotTaken
+from appointments.services.seats import appointment_access_token, seat_take
+from appointments.services.sms import sms_queue
+
+
+def waitlist_join(*, offering: Offering, phone: str, language: str) -> WaitlistEntry:
+    """Puts a number on the list once (joining twice keeps the first place)."""
+    entry, _created = WaitlistEntry.objects.get_or_create(
+        offering=offering,
+        phone=phone,
+        status=WaitlistEntry.Status.WAITING,
+        defaults={"language": language},
+    )
+    return entry
+
+
+def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> WaitlistEntry | None:
+    """Holds the first free slot for the first person waiting, and tells them by SMS."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = (
+            WaitlistEntry.objects.select_for_update()
+            .filter(offering=offering, status=WaitlistEntry.Status.WAITING)
+            .first()
+        )
+        if entry is None:
+            return None
+        slots = selectors.offering_slots(offering=offering, now=now)
+        if not slots:
+            return None
+        minutes = settings.SPORTELLO["WAITLIST_OFFER_MINUTES"]
+        try:
+            appointment = seat_take(
+                offering=offering,
+                start=slots[0].start,
+                now=now,
+                status=Appointment.Status.HELD,
+                hold_expires_at=now + timedelta(minutes=minutes),
+                phone=entry.phone,
+                language=entry.language,
+            )
+        except SlotTaken:
+            return None
+        token = appointment_access_token(appointment=appointment)
+        entry.status, entry.offered = WaitlistEntry.Status.OFFERED, appointment
+        entry.save(update_fields=["status", "offered"])
+        sms_queue(
+            to=entry.phone,
+            language=entry.language,
+            dedupe_key=f"waitlist:{entry.pk}:offer",
+            body=texts.waitlist_offer_text(appointment=appointment, token=token, minutes=minutes),
+        )
+        return entry
+
+
+def waitlist_accept(*, appointment: Appointment, now: datetime | None = None) -> Appointment:
+    """The person took the offered place: the hold becomes a booking."""
+    from appointments.services.errors import HoldExpired
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.status != Appointment.Status.HELD or appointment.hold_expires_at <= now:
+            raise HoldExpired()
+        appointment.mark_booked()
+        appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        WaitlistEntry.objects.filter(offered=appointment).update(status=WaitlistEntry.Status.DONE)
+    return appointment
+
+
+def waitlist_sweep(*, now: datetime | None = None) -> int:
+    """Periodic: expired offers go back to the end of the line's history; free places are offered."""
+    now = now or timezone.now()
+    WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.OFFERED, offered__status=Appointment.Status.CANCELLED
+    ).update(status=WaitlistEntry.Status.DONE)
+    offered = 0
+    for offering in (
+        Offering.objects.bookable()
+        .filter(waitlist__status=WaitlistEntry.Status.WAITING)
+        .select_related("desk")
+        .distinct()
+    ):
+        offered += waitlist_offer_next(offering=offering, now=now) is not None
+    return offered
