@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from appointments.formkit import FriendlyForm
 from appointments.phones import phone_normalize
 
 
@@ -29,7 +30,7 @@ class PhoneField(forms.CharField):
         return phone_normalize(value) if value else value
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(FriendlyForm):
     phone = PhoneField(
         help_text=_(
             "We send you a code by SMS to check it. Italian numbers can be written without +39."
@@ -64,7 +65,7 @@ class DetailsForm(forms.Form):
             del self.fields["interpreter_language"]
 
 
-class CodeForm(forms.Form):
+class CodeForm(FriendlyForm):
     code = forms.CharField(
         label=_("The 6-digit code from the SMS"),
         min_length=6,
@@ -86,7 +87,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class LookupForm(forms.Form):
+class LookupForm(FriendlyForm):
     phone = PhoneField(label=_("The phone number you booked with"))
     code = forms.CharField(
         label=_("Booking code"),
@@ -97,5 +98,5 @@ class LookupForm(forms.Form):
     )
 
 
-class WaitlistForm(forms.Form):
+class WaitlistForm(FriendlyForm):
     phone = PhoneField(help_text=_("We send you an SMS when a place becomes free."))

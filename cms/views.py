@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from appointments.formkit import FriendlyForm
 from cms.models import ProblemReport
 
 
@@ -16,7 +17,7 @@ class FooterPageView(TemplateView):
     """Accessibility statement, privacy notice and help: fixed texts, translated by gettext."""
 
 
-class ProblemReportForm(forms.Form):
+class ProblemReportForm(FriendlyForm):
     message = forms.CharField(
         label=_("What went wrong?"),
         max_length=2000,

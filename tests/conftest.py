@@ -37,3 +37,37 @@ def city(db) -> City:
 @pytest.fixture
 def city_page(home_page, city) -> CityPage:
     return home_page.add_child(instance=CityPage(title=city.name, slug=city.slug, city=city))
+
+
+@pytest.fixture(autouse=True)
+def _clean_slate():
+    """Rate-limit counters and the in-memory SMS backend start empty in every test."""
+    from django.core.cache import cache
+
+    from appointments.sms import MemoryBackend
+
+    cache.clear()
+    MemoryBackend.reset()
+    yield
+    MemoryBackend.reset()
+
+
+@pytest.fixture
+def offering(db):
+    from tests.factories import OfferingFactory
+
+    return OfferingFactory(desk__city__slug="perugia", desk__city__name="Perugia")
+
+
+@pytest.fixture
+def now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+@pytest.fixture
+def first_slot(offering, now):
+    from appointments import selectors
+
+    return selectors.offering_slots(offering=offering, now=now)[0]

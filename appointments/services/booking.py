@@ -150,19 +150,21 @@ def _confirm(appointment: Appointment) -> str:
 def appointment_verify(*, appointment: Appointment, code: str, now: datetime | None = None) -> str:
     """Checks the SMS code; on success the hold becomes a booking. Returns the manage token."""
     now = now or timezone.now()
+    max_attempts = _rules()["CODE_MAX_ATTEMPTS"]
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         verification = appointment.verification
         if appointment.status != Appointment.Status.HELD or appointment.hold_expires_at <= now:
             raise HoldExpired()
-        if verification.attempts >= _rules()["CODE_MAX_ATTEMPTS"]:
+        if verification.attempts >= max_attempts:
             raise TooManyAttempts()
-        if verification.expires_at <= now or not tokens.codes_match(code, verification.code_hash):
-            verification.attempts += 1
-            verification.save(update_fields=["attempts"])
-            left = _rules()["CODE_MAX_ATTEMPTS"] - verification.attempts
-            raise (TooManyAttempts() if left <= 0 else WrongCode(attempts_left=left))
-        return _confirm(appointment)
+        if verification.expires_at > now and tokens.codes_match(code, verification.code_hash):
+            return _confirm(appointment)
+        # The failed try must be counted, so it commits before the refusal is raised.
+        verification.attempts += 1
+        verification.save(update_fields=["attempts"])
+        left = max_attempts - verification.attempts
+    raise TooManyAttempts() if left <= 0 else WrongCode(attempts_left=left)
 
 
 def appointment_book_on_behalf(

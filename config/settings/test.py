@@ -10,5 +10,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
-Q_CLUSTER = {**Q_CLUSTER, "sync": False}  # noqa: F405
+# async_task runs django-q2's real worker code inline, so a test sees the task's effect.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 SPORTELLO = {**SPORTELLO, "SMS_BACKEND": "appointments.sms.MemoryBackend"}  # noqa: F405

@@ -1,0 +1,184 @@
+"""The public booking flow through Django's test client: real URLs, forms and templates."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+
+from appointments import selectors
+from appointments.models import Appointment, OutboundSMS
+from appointments.views import encode_start
+
+pytestmark = pytest.mark.django_db
+
+
+def _details_url(offering, slot, lang="it"):
+    return f"/{lang}/book/{offering.desk.city.slug}/{offering.pk}/{encode_start(slot.start)}/"
+
+
+def _book(client, offering, slot, phone="347 123 4567", lang="it"):
+    response = client.post(_details_url(offering, slot, lang), {"phone": phone, "name": "Amal"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    body = OutboundSMS.objects.filter(dedupe_key__contains=":code:").latest("pk").body
+    code = re.search(r"\b\d{6}\b", body).group()
+    response = client.post(f"/{lang}/book/verify/", {"code": code})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def _t(lang, text):
+    with translation.override(lang):
+        return translation.gettext(text)
+
+
+def test_the_whole_flow_from_city_to_confirmation(client, offering, first_slot):
+    assert "Perugia" in client.get("/it/book/").content.decode()
+    services = client.get("/it/book/perugia/").content.decode()
+    assert f"/it/book/perugia/{offering.pk}/" in services
+    times = client.get(f"/it/book/perugia/{offering.pk}/").content.decode()
+    assert _details_url(offering, first_slot) in times
+    manage_url = _book(client, offering, first_slot)
+    assert re.fullmatch(r"/it/manage/[\w-]{32}/\?new=1", manage_url)
+    page = client.get(manage_url).content.decode()
+    appointment = Appointment.objects.get()
+    assert appointment.status == "booked" and appointment.phone == "+393471234567"
+    assert appointment.code in page and offering.desk.address in page
+    assert "openstreetmap.org" in page and "calendar.ics" in page
+    assert _t("it", "Your booking is confirmed") in page
+
+
+def test_a_bad_phone_number_gets_a_message_in_the_person_language(client, offering, first_slot):
+    response = client.post(_details_url(offering, first_slot, "ar"), {"phone": "12"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = _t(
+        "ar",
+        "This does not look like a phone number. Write it with its country code, for example +39 347 123 4567.",
+    )
+    assert (
+        message in page
+        or _t("ar", "This phone number is not complete or not valid. Please check it.") in page
+    )
+    assert not Appointment.objects.exists() and not OutboundSMS.objects.exists()
+
+
+def test_a_number_of_a_country_outside_the_allow_list_is_refused(client, offering, first_slot):
+    response = client.post(_details_url(offering, first_slot), {"phone": "+1 202 555 0143"})
+    assert (
+        _t(
+            "it",
+            "We cannot send SMS to numbers of this country. Please use an Italian number or ask the desk to book for you.",
+        )
+        in response.content.decode()
+    )
+    assert not Appointment.objects.exists()
+
+
+def test_a_time_taken_meanwhile_shows_the_next_free_times(client, offering, first_slot):
+    _book(client, offering, first_slot, phone="+393470000001")
+    response = client.post(_details_url(offering, first_slot), {"phone": "+393470000002"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert _t("it", "This time was just taken. Please choose another time.") in page
+    next_free = selectors.offering_slots(offering=offering)[0]
+    assert _details_url(offering, next_free) in page
+    assert Appointment.objects.count() == 1
+
+
+def test_codes_are_limited_per_phone_with_http_429(client, offering):
+    slots = selectors.offering_slots(offering=offering)
+    for n in range(3):  # three codes an hour for one number
+        response = client.post(_details_url(offering, slots[n]), {"phone": "+393479999999"})
+        assert response.status_code in (200, 302)
+    response = client.post(_details_url(offering, slots[5]), {"phone": "+393479999999"})
+    assert response.status_code == 429
+    other = client.post(_details_url(offering, slots[6]), {"phone": "+393471111111"})
+    assert other.status_code == 302  # another number from the same address is not blocked
+    assert (
+        _t("it", "Too many tries. Please wait an hour and try again, or call the desk.")
+        in response.content.decode()
+    )
+
+
+def test_opening_the_manage_link_never_changes_anything(client, offering, first_slot):
+    manage_url = _book(client, offering, first_slot).split("?")[0]
+    for url in (
+        manage_url,
+        manage_url + "cancel/",
+        manage_url + "move/",
+        manage_url + "calendar.ics",
+    ):
+        assert client.get(url).status_code == 200
+    assert Appointment.objects.get().status == "booked"
+    assert client.post(manage_url + "cancel/").status_code == 302
+    assert Appointment.objects.get().status == "cancelled"
+    assert OutboundSMS.objects.filter(dedupe_key__endswith=":cancelled").exists()
+
+
+def test_moving_a_booking_from_the_manage_link(client, offering):
+    slots = selectors.offering_slots(offering=offering)
+    manage_url = _book(client, offering, slots[0]).split("?")[0]
+    page = client.get(manage_url + "move/").content.decode()
+    assert f'value="{encode_start(slots[5].start)}"' in page
+    response = client.post(manage_url + "move/", {"start": encode_start(slots[5].start)})
+    assert response.status_code == 302
+    assert Appointment.objects.get().start == slots[5].start
+
+
+def test_calendar_file_has_the_visit(client, offering, first_slot):
+    manage_url = _book(client, offering, first_slot).split("?")[0]
+    response = client.get(manage_url + "calendar.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "BEGIN:VEVENT" in body and Appointment.objects.get().code in body
+    assert "DTSTART" in body and offering.desk.address in body
+
+
+def test_lookup_answers_the_same_whatever_was_wrong_and_is_rate_limited(
+    client, offering, first_slot
+):
+    _book(client, offering, first_slot)
+    code = Appointment.objects.get().code
+    wrong_code = client.post("/it/manage/", {"phone": "+393471234567", "code": "AAAAAA"})
+    wrong_phone = client.post("/it/manage/", {"phone": "+393471234568", "code": code})
+    strip = lambda r: re.sub(
+        r'name="csrfmiddlewaretoken" value="[^"]+"|value="[^"]*"', "", r.content.decode()
+    )  # noqa: E731
+    assert wrong_code.status_code == wrong_phone.status_code == 200
+    assert strip(wrong_code) == strip(wrong_phone)
+    right = client.post("/it/manage/", {"phone": "347 123 4567", "code": code.lower()})
+    assert right.status_code == 302 and "/it/manage/" in right["Location"]
+    for _ in range(7):
+        client.post("/it/manage/", {"phone": "+393471234567", "code": "AAAAAA"})
+    assert client.post("/it/manage/", {"phone": "+393471234567", "code": code}).status_code == 429
+
+
+def test_a_full_offering_offers_the_waiting_list(client, now):
+    from datetime import time
+
+    from appointments.services.booking import Person, appointment_book_on_behalf
+    from tests.factories import OfferingFactory
+
+    offering = OfferingFactory(horizon_days=1, hours=[(d, time(9), time(9, 30)) for d in range(7)])
+    for slot in selectors.offering_slots(offering=offering):
+        appointment_book_on_behalf(
+            offering=offering,
+            start=slot.start,
+            person=Person(phone="", language="it"),
+            booked_by=None,
+        )
+    page = client.get(f"/so/book/{offering.desk.city.slug}/{offering.pk}/").content.decode()
+    assert _t("so", "Tell me when a place is free") in page
+    response = client.post(
+        f"/so/book/{offering.desk.city.slug}/{offering.pk}/waitlist/", {"phone": "+393471234567"}
+    )
+    assert response.status_code == 200
+    assert offering.waitlist.get().language == "so"
+
+
+def test_the_verify_page_without_a_hold_says_time_is_over(client):
+    response = client.get("/it/book/verify/")
+    assert response.status_code == 410
+    assert _t("it", "Time is over") in response.content.decode()

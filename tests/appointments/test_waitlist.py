@@ -1,0 +1,69 @@
+import pytest
+
+from appointments import selectors
+from appointments.models import Appointment, OutboundSMS, WaitlistEntry
+from appointments.services.booking import Person, appointment_book_on_behalf, appointment_cancel
+from appointments.services.errors import HoldExpired
+from appointments.services.waitlist import waitlist_accept, waitlist_join, waitlist_sweep
+from tests.factories import OfferingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(offering, now):
+    made = []
+    for n, slot in enumerate(selectors.offering_slots(offering=offering, now=now)):
+        person = Person(phone="", language="it", name=f"p{n}")
+        made.append(
+            appointment_book_on_behalf(
+                offering=offering, start=slot.start, person=person, booked_by=None, now=now
+            )[0]
+        )
+    return made
+
+
+def test_a_freed_place_is_offered_to_the_first_in_line_who_can_take_it(now):
+    from datetime import time
+
+    offering = OfferingFactory(horizon_days=2, hours=[(d, time(9), time(10)) for d in range(7)])
+    booked = _fill(offering, now)
+    assert booked and not selectors.offering_slots(offering=offering, now=now)
+    first = waitlist_join(offering=offering, phone="+393471111111", language="ar")
+    waitlist_join(offering=offering, phone="+393472222222", language="it")
+    assert waitlist_join(offering=offering, phone="+393471111111", language="ar") == first
+
+    booked[0].phone = "+393470000000"
+    appointment_cancel(appointment=booked[0], now=now)
+
+    first.refresh_from_db()
+    assert first.status == WaitlistEntry.Status.OFFERED
+    offer = first.offered
+    assert (offer.status, offer.phone, offer.start) == ("held", "+393471111111", booked[0].start)
+    sms = OutboundSMS.objects.get(dedupe_key=f"waitlist:{first.pk}:offer")
+    assert sms.language == "ar" and "/ar/manage/" in sms.body
+    assert offering.service.name not in sms.body
+
+    waitlist_accept(appointment=offer, now=now)
+    offer.refresh_from_db()
+    first.refresh_from_db()
+    assert offer.status == Appointment.Status.BOOKED and first.status == WaitlistEntry.Status.DONE
+    assert WaitlistEntry.objects.get(phone="+393472222222").status == WaitlistEntry.Status.WAITING
+
+
+def test_an_offer_not_taken_in_time_expires(now):
+    from datetime import time, timedelta
+
+    offering = OfferingFactory(horizon_days=2, hours=[(d, time(9), time(10)) for d in range(7)])
+    booked = _fill(offering, now)
+    entry = waitlist_join(offering=offering, phone="+393471111111", language="it")
+    appointment_cancel(appointment=booked[0], now=now)
+    entry.refresh_from_db()
+    later = now + timedelta(hours=3)
+    with pytest.raises(HoldExpired):
+        waitlist_accept(appointment=entry.offered, now=later)
+    from appointments.services.booking import holds_expire
+
+    holds_expire(now=later)
+    waitlist_sweep(now=later)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.DONE

@@ -1,0 +1,83 @@
+"""factory_boy factories, one per model and one per interesting state."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import factory
+from django.utils import timezone
+from wagtail.models import Locale
+
+from appointments.models import Appointment, City, Desk, Offering, ScheduleRule, Service
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = City
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Città {n}")
+    slug = factory.Sequence(lambda n: f"citta-{n}")
+
+
+class DeskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Desk
+
+    city = factory.SubFactory(CityFactory)
+    name = factory.Sequence(lambda n: f"Sportello {n}")
+    address = "Piazza Grande 1"
+    what_to_bring = "Un documento"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"Consulenza legale {n}")
+    slug = factory.Sequence(lambda n: f"legal-{n}")
+    kind = Service.Kind.LEGAL
+    locale = factory.LazyFunction(lambda: Locale.objects.get_or_create(language_code="it")[0])
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    """Open every day 08:00-20:00, 30-minute visits, bookable 1 hour to 30 days ahead."""
+
+    class Meta:
+        model = Offering
+        skip_postgeneration_save = True
+
+    desk = factory.SubFactory(DeskFactory)
+    service = factory.SubFactory(ServiceFactory)
+    duration_minutes = 30
+    capacity = 1
+    min_notice_minutes = 60
+    horizon_days = 30
+
+    @factory.post_generation
+    def hours(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for weekday, start, end in extracted or [(d, time(8), time(20)) for d in range(7)]:
+            ScheduleRule.objects.create(offering=self, weekday=weekday, start=start, end=end)
+
+
+class BookedAppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appointment
+
+    offering = factory.SubFactory(OfferingFactory)
+    start = factory.LazyFunction(
+        lambda: timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
+    )
+    end = factory.LazyAttribute(lambda o: o.start + timedelta(minutes=o.offering.duration_minutes))
+    seat = 1
+    slot_capacity = factory.LazyAttribute(lambda o: o.offering.capacity)
+    phone = factory.Sequence(lambda n: f"+39347{n:07d}")
+    language = "it"
+    code = factory.Sequence(lambda n: f"T{n:05d}")
+    status = Appointment.Status.BOOKED
+
+
+class CancelledAppointmentFactory(BookedAppointmentFactory):
+    status = Appointment.Status.CANCELLED
