@@ -33,10 +33,13 @@ def test_a_queued_message_is_sent_by_the_django_q_worker_after_commit(
 def test_nothing_is_queued_when_the_causing_transaction_rolls_back(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            outbox.sms_queue(to="+393471234567", body="x", language="it", dedupe_key="e:3")
-            raise RuntimeError("the booking failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox.sms_queue(to="+393471234567", body="x", language="it", dedupe_key="e:3")
+        raise RuntimeError("the booking failed")
     assert not OutboundSMS.objects.exists()
     assert MemoryBackend.outbox == []
 
