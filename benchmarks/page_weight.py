@@ -58,16 +58,47 @@ def weigh(client, url: str) -> dict[str, int]:
     }
 
 
-def main(urls: list[str]) -> None:
+def booking_flow(client, lang: str) -> list[tuple[str, dict[str, int]]]:
+    """Walks the booking flow in one language, weighing each page as a person sees it."""
+    from appointments import selectors
+    from appointments.models import Appointment, City, OutboundSMS
+    from appointments.views import encode_start
+
+    city = City.objects.get(slug="perugia")
+    offering = selectors.city_offerings(city=city)[0]
+    slot = selectors.offering_slots(offering=offering)[0]
+    details = f"/{lang}/book/perugia/{offering.pk}/{encode_start(slot.start)}/"
+    rows = [
+        (f"{lang} 1 city", weigh(client, f"/{lang}/book/")),
+        (f"{lang} 2 service", weigh(client, f"/{lang}/book/perugia/")),
+        (f"{lang} 3 day and time", weigh(client, f"/{lang}/book/perugia/{offering.pk}/")),
+        (f"{lang} 4 details", weigh(client, details)),
+    ]
+    phone = f"+39347{Appointment.objects.count():07d}"
+    client.post(details, {"phone": phone}, HTTP_HOST="127.0.0.1")
+    rows.append((f"{lang} 5 SMS code", weigh(client, f"/{lang}/book/verify/")))
+    code = re.search(r"\b\d{6}\b", OutboundSMS.objects.latest("pk").body).group()
+    manage = client.post(f"/{lang}/book/verify/", {"code": code}, HTTP_HOST="127.0.0.1")["Location"]
+    rows.append((f"{lang} 6 confirmation", weigh(client, manage)))
+    return rows
+
+
+def report(rows) -> None:
+    print(f"{'page':<44} {'HTML gz':>8} {'HTML raw':>9} {'CSS+JS gz':>10} {'total':>8}")
+    for label, w in rows:
+        print(f"{label:<44} {w['html']:>8} {w['html_raw']:>9} {w['assets']:>10} {w['total']:>8}")
+
+
+def main(args: list[str]) -> None:
     setup_django()
     from django.test import Client
 
     client = Client()
-    print(f"{'page':<30} {'HTML gz':>8} {'HTML raw':>9} {'CSS+JS gz':>10} {'total':>8}")
-    for url in urls:
-        w = weigh(client, url)
-        print(f"{url:<30} {w['html']:>8} {w['html_raw']:>9} {w['assets']:>10} {w['total']:>8}")
+    if args[:1] == ["--flow"]:
+        report([row for lang in args[1:] or ["it", "ar"] for row in booking_flow(client, lang)])
+        return
+    report([(url, weigh(client, url)) for url in args or ["/it/", "/ar/", "/ti/"]])
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["/it/", "/ar/", "/ti/"])
+    main(sys.argv[1:])

@@ -197,7 +197,7 @@ LOGGING = {
 
 SITE_NAME = _("Sportello")
 LOGGING["loggers"].update(  # Wagtail's background tasks log every page save at INFO.
-    {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch")}
+    {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch", "django-q")}
 )
 
 # --- Booking rules (see appointments/services). Each can be changed per deployment.
