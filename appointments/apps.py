@@ -9,6 +9,7 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_schedules, sender=self)
+        post_migrate.connect(_ensure_groups, sender=self)
 
 
 # The periodic tasks django-q2 runs: (function, minutes between runs).
@@ -17,6 +18,28 @@ PERIODIC_TASKS = [
     ("appointments.tasks.expire_holds", 1),
     ("appointments.tasks.waitlist_sweep", 5),
 ]
+
+# Group -> permissions (app_label.codename). Editors keep the offer; operators see bookings
+# of their own desks (the admin screens filter by Desk.staff).
+GROUP_PERMISSIONS = {
+    "Editors": [
+        "wagtailadmin.access_admin",
+        *(
+            f"appointments.{action}_{model}"
+            for model in ("city", "desk", "service", "offering", "closure")
+            for action in ("add", "change", "delete", "view")
+        ),
+    ],
+    "Operators": [
+        "wagtailadmin.access_admin",
+        "appointments.view_appointment",
+        "appointments.view_desk",
+        "appointments.view_offering",
+        "appointments.view_closure",
+        "appointments.add_closure",
+        "appointments.change_closure",
+    ],
+}
 
 
 def _ensure_schedules(**kwargs) -> None:
@@ -32,3 +55,20 @@ def _ensure_schedules(**kwargs) -> None:
                 "repeats": -1,
             },
         )
+
+
+def _ensure_groups(**kwargs) -> None:
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    # Our post_migrate runs before auth's for the same apps: make sure permissions exist.
+    for label in ("appointments", "wagtailadmin"):
+        create_permissions(apps.get_app_config(label), verbosity=0)
+    for name, perms in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )

@@ -1,11 +1,67 @@
 """Admin screens of the booking domain: editors keep cities, desks, services and hours."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    EditView,
+    InspectView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from appointments.models import Appointment, City, Closure, Desk, Offering, Service
+from appointments.permissions import DeskScopedPermissionPolicy
+
+POLICIES = {
+    model: DeskScopedPermissionPolicy(model, desk_path=path)
+    for model, path in (
+        (Desk, ""),
+        (Offering, "desk"),
+        (Closure, "desk"),
+        (Appointment, "offering__desk"),
+    )
+}
+for _model, _policy in POLICIES.items():
+    register_permission_policy(_model, _policy)
+
+
+class ObjectScopeMixin:
+    """Wagtail's edit and inspect views check the model permission only; these also
+    check the object against the user's desks."""
+
+    scope_actions: tuple[str, ...] = ("change",)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        policy = POLICIES[self.model]
+        if not policy.user_has_any_permission_for_instance(
+            self.request.user, self.scope_actions, obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class ScopedEditView(ObjectScopeMixin, EditView):
+    pass
+
+
+class ScopedInspectView(ObjectScopeMixin, InspectView):
+    scope_actions = ("view", "change")
+
+
+class DeskScopedViewSet(SnippetViewSet):
+    """Listings show only what belongs to the user's desks (the policy guards each object)."""
+
+    list_select_related: tuple[str, ...] = ()
+    inspect_view_class = ScopedInspectView
+    edit_view_class = ScopedEditView
+
+    def get_queryset(self, request):
+        queryset = self.model._default_manager.select_related(*self.list_select_related)
+        return POLICIES[self.model].scoped(queryset, request.user)
 
 
 class CityViewSet(SnippetViewSet):
@@ -15,7 +71,8 @@ class CityViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class DeskViewSet(SnippetViewSet):
+class DeskViewSet(DeskScopedViewSet):
+    list_select_related = ("city",)
     model = Desk
     icon = "home"
     list_display = ["name", "city", "is_mobile", "is_active"]
@@ -41,12 +98,6 @@ class DeskViewSet(SnippetViewSet):
         InlinePanel("stops", heading=_("Stops of a mobile team"), label=_("stop")),
     ]
 
-    def get_queryset(self, request):
-        qs = Desk.objects.select_related("city")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(staff=request.user)
-
 
 class ServiceViewSet(SnippetViewSet):
     model = Service
@@ -55,7 +106,8 @@ class ServiceViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class OfferingViewSet(SnippetViewSet):
+class OfferingViewSet(DeskScopedViewSet):
+    list_select_related = ("desk__city", "service")
     model = Offering
     icon = "date"
     list_display = ["service", "desk", "duration_minutes", "capacity", "is_active"]
@@ -69,33 +121,23 @@ class OfferingViewSet(SnippetViewSet):
         InlinePanel("schedule", heading=_("Opening hours"), label=_("time range")),
     ]
 
-    def get_queryset(self, request):
-        qs = Offering.objects.select_related("desk__city", "service")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(desk__staff=request.user)
 
-
-class ClosureViewSet(SnippetViewSet):
+class ClosureViewSet(DeskScopedViewSet):
+    list_select_related = ("desk", "offering")
     model = Closure
     icon = "cross"
     list_display = ["desk", "offering", "start", "end", "reason"]
     list_filter = ["desk__city"]
 
 
-class AppointmentViewSet(SnippetViewSet):
+class AppointmentViewSet(DeskScopedViewSet):
+    list_select_related = ("offering__desk__city", "offering__service")
     model = Appointment
     icon = "user"
     inspect_view_enabled = True
     list_display = ["code", "start", "offering", "status"]
     list_filter = ["status", "offering__desk__city"]
     search_fields = ["code"]
-
-    def get_queryset(self, request):
-        qs = Appointment.objects.select_related("offering__desk__city", "offering__service")
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(offering__desk__staff=request.user)
 
 
 class BookingGroup(SnippetViewSetGroup):

@@ -22,7 +22,14 @@ def _run_production(extra_env: dict[str, str], *args: str) -> subprocess.Complet
     environ = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     environ.update(extra_env, DJANGO_SETTINGS_MODULE="config.settings.production")
     return subprocess.run(  # noqa: S603

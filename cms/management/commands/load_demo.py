@@ -16,7 +16,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from appointments.models import Desk
+
 PROJECT_APPS = ("appointments", "frontdesk", "cms")
+DEMO_STAFF_CITY = "perugia"
 
 # username -> (password, groups, is_superuser). Demo only: load_demo refuses DEBUG=False.
 DEMO_USERS: dict[str, tuple[str, tuple[str, ...], bool]] = {
@@ -48,7 +51,11 @@ class Command(BaseCommand):
                 )
             self._users()
         if not options["quiet_logins"]:
-            self.stdout.write(self.style.SUCCESS("Demo logins (admin at /admin/):"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Demo logins (admin at /admin/; editor and operator work in Perugia):"
+                )
+            )
             for username, (password, groups, _su) in DEMO_USERS.items():
                 role = ", ".join(groups) or "superuser"
                 self.stdout.write(f"  {username:<9} {password:<20} {role}")
@@ -66,3 +73,6 @@ class Command(BaseCommand):
             for name in groups:
                 group, _ = Group.objects.get_or_create(name=name)
                 user.groups.add(group)
+            if not is_superuser:  # staff see only their own desks: the demo staff work in Perugia
+                for desk in Desk.objects.filter(city__slug=DEMO_STAFF_CITY):
+                    desk.staff.add(user)

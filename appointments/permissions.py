@@ -1,0 +1,36 @@
+"""Staff see and change only what belongs to the desks they work at (``Desk.staff``)."""
+
+from __future__ import annotations
+
+from wagtail.permission_policies import ModelPermissionPolicy
+
+
+class DeskScopedPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, narrowed to instances whose desk lists the user as staff.
+
+    ``desk_path`` is the lookup from the model to its desk ("" for Desk itself).
+    Superusers are not narrowed.
+    """
+
+    def __init__(self, model, *, desk_path: str) -> None:
+        super().__init__(model)
+        self.staff_lookup = f"{desk_path}__staff" if desk_path else "staff"
+
+    def scoped(self, queryset, user):
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.staff_lookup: user}).distinct()
+
+    def _in_scope(self, user, instance) -> bool:
+        if user.is_superuser:
+            return True
+        return self.scoped(self.model._default_manager.filter(pk=instance.pk), user).exists()
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and self._in_scope(user, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions) and self._in_scope(user, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.scoped(super().instances_user_has_any_permission_for(user, actions), user)

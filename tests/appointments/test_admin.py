@@ -1,0 +1,75 @@
+"""Editors keep the offer in the Wagtail admin; operators see only their own desks."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from appointments.models import Appointment
+from tests.factories import BookedAppointmentFactory, DeskFactory, OfferingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("ed", password="x")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def operator(django_user_model):
+    user = django_user_model.objects.create_user("op", password="x")
+    user.groups.add(Group.objects.get(name="Operators"))
+    return user
+
+
+def test_an_editor_opens_an_offering_of_their_desk_with_its_hours(client, editor):
+    offering = OfferingFactory()
+    offering.desk.staff.add(editor)
+    client.force_login(editor)
+    assert client.get("/admin/snippets/appointments/desk/").status_code == 200
+    url = f"/admin/snippets/appointments/offering/edit/{offering.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "schedule-TOTAL_FORMS" in page.content.decode()
+
+
+def test_operators_see_bookings_of_their_own_desks_only(client, operator):
+    mine, theirs = DeskFactory(), DeskFactory()
+    mine.staff.add(operator)
+    own = BookedAppointmentFactory(offering=OfferingFactory(desk=mine), code="MINE01")
+    other = BookedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR1")
+    client.force_login(operator)
+    page = client.get("/admin/snippets/appointments/appointment/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert own.code in body and other.code not in body
+    assert Appointment.objects.count() == 2
+
+
+def test_operators_cannot_edit_the_offer(client, operator):
+    offering = OfferingFactory()
+    client.force_login(operator)
+    response = client.get(f"/admin/snippets/appointments/offering/edit/{offering.pk}/")
+    assert response.status_code in (302, 403)
+
+
+def test_staff_cannot_open_another_desk_by_its_address(client, operator, editor):
+    mine, theirs = DeskFactory(), DeskFactory()
+    mine.staff.add(operator, editor)
+    other = BookedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR2")
+    own_offering, other_offering = OfferingFactory(desk=mine), OfferingFactory(desk=theirs)
+    client.force_login(operator)
+    assert client.get(
+        f"/admin/snippets/appointments/appointment/inspect/{other.pk}/"
+    ).status_code in (302, 403)
+    client.force_login(editor)
+    assert (
+        client.get(f"/admin/snippets/appointments/offering/edit/{own_offering.pk}/").status_code
+        == 200
+    )
+    assert client.get(
+        f"/admin/snippets/appointments/offering/edit/{other_offering.pk}/"
+    ).status_code in (302, 403)
+    listing = client.get("/admin/snippets/appointments/desk/").content.decode()
+    assert mine.name in listing and theirs.name not in listing
