@@ -33,12 +33,15 @@ GROUP_PERMISSIONS = {
     "Operators": [
         "wagtailadmin.access_admin",
         "appointments.view_appointment",
+        "appointments.book_on_behalf",
         "appointments.view_desk",
         "appointments.view_offering",
         "appointments.view_closure",
         "appointments.add_closure",
         "appointments.change_closure",
     ],
+    # Partner organisations accompany people who have no phone: they book at any desk.
+    "Partners": ["appointments.book_on_behalf"],
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,22 @@ class DetailsForm(FriendlyForm):
         self.fields["interpreter_language"].choices = choices
         if len(choices) == 1:
             del self.fields["interpreter_language"]
+
+
+class OnBehalfForm(DetailsForm):
+    """Staff and partners book for someone: the phone is optional and gets no code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = False
+        self.fields["phone"].help_text = _(
+            "Optional. If given, the person gets the confirmation by SMS."
+        )
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language of the person"),
+            choices=settings.LANGUAGES,
+            initial=translation.get_language(),
+        )
 
 
 class CodeForm(FriendlyForm):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 class RateLimited(Exception):
@@ -19,12 +22,17 @@ def _key(scope: str, ident: str) -> str:
 def rate_limit_hit(*, scope: str, ident: str, limit: int, window_seconds: int = 3600) -> None:
     """Counts one try; raises RateLimited once more than ``limit`` were made in the window."""
     key = _key(scope, ident)
-    cache.add(key, 0, timeout=window_seconds)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window_seconds)
-        count = 1
+        cache.add(key, 0, timeout=window_seconds)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window_seconds)
+            count = 1
+    except Exception:
+        # The cache (Redis) is down: let people book rather than fail; /healthz shows it.
+        logger.exception("rate limit %s not counted: the cache does not answer", scope)
+        return
     if count > limit:
         raise RateLimited(scope)
 

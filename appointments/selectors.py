@@ -131,3 +131,12 @@ def appointment_by_code(*, code: str, phone: str) -> Appointment | None:
         .filter(code=code.strip().upper().replace(" ", ""), phone=phone)
         .first()
     )
+
+
+def user_can_book_on_behalf(*, user, offering: Offering) -> bool:
+    """Operators at the offering's desk, partner organisations, and superusers."""
+    if not user.is_authenticated or not user.has_perm("appointments.book_on_behalf"):
+        return False
+    if user.is_superuser or user.groups.filter(name="Partners").exists():
+        return True
+    return offering.desk.staff.filter(pk=user.pk).exists()

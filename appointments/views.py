@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from appointments import calendar, selectors
-from appointments.forms import CodeForm, DetailsForm, LookupForm, WaitlistForm
+from appointments.forms import CodeForm, DetailsForm, LookupForm, OnBehalfForm, WaitlistForm
 from appointments.models import Appointment, City, Offering
 from appointments.ratelimit import RateLimited, client_address, rate_limit_hit
 from appointments.redaction import mask_phone
 from appointments.services.booking import (
     Person,
     appointment_access_token,
+    appointment_book_on_behalf,
     appointment_cancel,
     appointment_hold,
     appointment_reschedule,
@@ -130,6 +131,8 @@ def details(request, city_slug: str, offering_id: int, start: str):
     offering = _offering(city_slug, offering_id)
     when = decode_start(start)
     slot = _slot_or_404(offering, when)
+    if selectors.user_can_book_on_behalf(user=request.user, offering=offering):
+        return _details_on_behalf(request, offering, slot)
     form = DetailsForm(request.POST or None, interpreter_languages=offering.interpreter_languages)
     error = None
     if request.method == "POST" and form.is_valid():
@@ -145,15 +148,10 @@ def details(request, city_slug: str, offering_id: int, start: str):
             )
         except RateLimited:
             return too_many(request)
-        person = Person(
-            phone=phone,
-            language=translation.get_language(),
-            name=form.cleaned_data["name"],
-            interpreter_language=form.cleaned_data.get("interpreter_language", ""),
-            reason=form.cleaned_data["reason"],
-        )
         try:
-            appointment = appointment_hold(offering=offering, start=when, person=person)
+            appointment = appointment_hold(
+                offering=offering, start=when, person=_person(form, translation.get_language())
+            )
         except SlotTaken as exc:
             return _taken(request, offering, exc)
         except BookingError as exc:
@@ -161,14 +159,51 @@ def details(request, city_slug: str, offering_id: int, start: str):
         else:
             request.session[HOLD_SESSION_KEY] = appointment.pk
             return redirect("appointments:verify")
+    return _details_page(request, offering, slot, form, error)
+
+
+def _person(form, language: str) -> Person:
+    data = form.cleaned_data
+    return Person(
+        phone=data["phone"] or "",
+        language=language,
+        name=data["name"],
+        interpreter_language=data.get("interpreter_language", ""),
+        reason=data["reason"],
+    )
+
+
+def _details_page(request, offering, slot, form, error, *, on_behalf=False):
     context = {
         "offering": offering,
         "slot": slot,
         "form": form,
         "error": error,
         "tz": ZoneInfo(offering.desk.time_zone),
+        "on_behalf": on_behalf,
     }
     return render(request, "appointments/details.html", context)
+
+
+def _details_on_behalf(request, offering, slot):
+    """Staff or a partner books for someone: same rules, no SMS code, who booked recorded."""
+    form = OnBehalfForm(request.POST or None, interpreter_languages=offering.interpreter_languages)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _appointment, token = appointment_book_on_behalf(
+                offering=offering,
+                start=slot.start,
+                person=_person(form, form.cleaned_data["language"]),
+                booked_by=request.user,
+            )
+        except SlotTaken as exc:
+            return _taken(request, offering, exc)
+        except BookingError as exc:
+            error = exc.message
+        else:
+            return redirect(reverse("appointments:manage", args=[token]) + "?new=1")
+    return _details_page(request, offering, slot, form, error, on_behalf=True)
 
 
 def _taken(request, offering: Offering, exc: SlotTaken):

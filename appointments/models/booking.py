@@ -80,6 +80,7 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["start"]
+        permissions = [("book_on_behalf", "Can book on someone's behalf")]
         indexes = [
             models.Index(fields=["offering", "start"], name="appt_offering_start"),
             models.Index(fields=["phone", "status"], name="appt_phone_status"),

@@ -184,3 +184,40 @@ def test_the_verify_page_without_a_hold_says_time_is_over(client):
     response = client.get("/it/book/verify/")
     assert response.status_code == 410
     assert _t("it", "Time is over") in response.content.decode()
+
+
+def test_an_operator_books_for_a_walk_in_without_phone_or_code(
+    client, offering, first_slot, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    operator = django_user_model.objects.create_user("op", password="x")
+    operator.groups.add(Group.objects.get(name="Operators"))
+    offering.desk.staff.add(operator)
+    client.force_login(operator)
+    page = client.get(_details_url(offering, first_slot)).content.decode()
+    assert _t("it", "Book for someone else") in page
+    response = client.post(
+        _details_url(offering, first_slot), {"phone": "", "name": "Walk-in", "language": "ti"}
+    )
+    assert response.status_code == 302 and "/it/manage/" in response["Location"]
+    appointment = Appointment.objects.get()
+    assert (appointment.status, appointment.booked_by, appointment.language, appointment.phone) == (
+        "booked",
+        operator,
+        "ti",
+        "",
+    )
+    assert not OutboundSMS.objects.exists()
+
+
+def test_an_operator_of_another_desk_gets_the_public_form(
+    client, offering, first_slot, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    operator = django_user_model.objects.create_user("op2", password="x")
+    operator.groups.add(Group.objects.get(name="Operators"))
+    client.force_login(operator)
+    page = client.get(_details_url(offering, first_slot)).content.decode()
+    assert _t("it", "Send me the code") in page and _t("it", "Book for someone else") not in page
