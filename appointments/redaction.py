@@ -8,8 +8,11 @@ import re
 
 from django.conf import settings
 
-# A run of 7+ digits, optionally with a leading + and common separators inside.
-PHONE_RE = re.compile(r"\+?\d[\d \-.()]{5,}\d")
+# An international number (+ or 00 and 7-15 digits, spaces or hyphens allowed) or an
+# Italian mobile (3 and 8-10 more digits). Not IP addresses, not "200 3480" in server logs.
+PHONE_RE = re.compile(
+    r"(?<![\w.])(?:\+|00)\d(?:[ -]?\d){6,14}(?!\w|\.\d)|(?<![\w.])3\d(?:[ -]?\d){7,9}(?!\w|\.\d)"
+)
 
 
 def phone_fingerprint(phone: str) -> str:

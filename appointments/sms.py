@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -31,10 +31,9 @@ class ConsoleBackend:
     """Writes each message to the server log (the phone pseudonymised): `make demo` shows codes."""
 
     name = "console"
-    _ids = itertools.count(1)
 
     def send(self, *, to: str, body: str) -> SendResult:
-        provider_id = f"console-{next(self._ids)}"
+        provider_id = f"console-{uuid.uuid4().hex[:12]}"
         logger.warning("SMS %s to %s: %s", provider_id, phone_fingerprint(to), body)
         return SendResult(provider_id=provider_id)
 

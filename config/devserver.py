@@ -31,13 +31,15 @@ def main() -> int:
     manage = [sys.executable, "manage.py"]
     worker = subprocess.Popen([*manage, "qcluster"], start_new_session=True)  # noqa: S603
     web = subprocess.Popen([*manage, "runserver", HOST, "--noreload"], start_new_session=True)  # noqa: S603
+    stop = []
+    # Explicit handlers: a launcher started in the background inherits an ignored SIGINT.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda *_args: stop.append(True))
     time.sleep(1.5)
     _banner()
     try:
-        while worker.poll() is None and web.poll() is None:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        while not stop and worker.poll() is None and web.poll() is None:
+            time.sleep(0.3)
     finally:
         for proc in (web, worker):
             if proc.poll() is None:

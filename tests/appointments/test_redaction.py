@@ -23,3 +23,12 @@ def test_masking_leaves_only_the_last_digits():
     assert mask_phone("+393471234567") == "+*********567"
     assert phone_fingerprint("+393471234567") == phone_fingerprint("+393471234567")
     assert phone_fingerprint("+393471234567") != phone_fingerprint("+393471234568")
+
+
+def test_what_is_not_a_phone_number_is_left_alone():
+    from appointments.redaction import redact
+
+    line = '127.0.0.1 "GET /it/ HTTP/1.1" 200 34801 at 2026-11-25 11:24:06,238 booking 42'
+    assert redact(line) == line
+    for phone in ("+39 347 123 4567", "0039 347 1234567", "347-123-4567", "+251911234567"):
+        assert redact(f"to {phone}.") != f"to {phone}."
