@@ -17,6 +17,7 @@ PERIODIC_TASKS = [
     ("appointments.tasks.sms_send_due", 1),
     ("appointments.tasks.expire_holds", 1),
     ("appointments.tasks.waitlist_sweep", 5),
+    ("appointments.tasks.forget_personal_data", 60 * 24),
 ]
 
 # Group -> permissions (app_label.codename). Editors keep the offer; operators see bookings

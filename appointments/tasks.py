@@ -1,6 +1,7 @@
 """django-q2 task entry points. They only call services."""
 
 from appointments.services.booking import holds_expire
+from appointments.services.retention import personal_data_forget
 from appointments.services.sms import sms_send as _sms_send
 from appointments.services.sms import sms_send_due as _sms_send_due
 from appointments.services.waitlist import waitlist_sweep as _waitlist_sweep
@@ -20,3 +21,7 @@ def expire_holds() -> int:
 
 def waitlist_sweep() -> int:
     return _waitlist_sweep()
+
+
+def forget_personal_data() -> dict[str, int]:
+    return personal_data_forget()

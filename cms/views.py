@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from appointments.formkit import FriendlyForm
+from appointments.ratelimit import RateLimited, client_address, rate_limit_hit
+from appointments.views import too_many
 from cms.models import ProblemReport
 
 
@@ -31,6 +33,10 @@ def report_problem(request):
     """A form anyone can use; it stores the report for the editors to read in the admin."""
     if request.method == "POST":
         form = ProblemReportForm(request.POST)
+        try:
+            rate_limit_hit(scope="problem-report", ident=client_address(request), limit=10)
+        except RateLimited:
+            return too_many(request)
         if form.is_valid():
             ProblemReport.objects.create(
                 page=form.cleaned_data["page"],

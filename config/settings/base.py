@@ -219,5 +219,7 @@ SPORTELLO = {
     "CODE_SENDS_PER_CLIENT_PER_HOUR": 10,
     "LOOKUPS_PER_CLIENT_PER_HOUR": 10,
     "WAITLIST_OFFER_MINUTES": 120,
+    # Days after a visit (or an SMS) when phone numbers, names and reasons are blanked.
+    "RETENTION_DAYS": env.int("RETENTION_DAYS", 30),
     "SMS_BACKEND": env.str("SMS_BACKEND", "appointments.sms.ConsoleBackend"),
 }

@@ -221,3 +221,34 @@ def test_an_operator_of_another_desk_gets_the_public_form(
     client.force_login(operator)
     page = client.get(_details_url(offering, first_slot)).content.decode()
     assert _t("it", "Send me the code") in page and _t("it", "Book for someone else") not in page
+
+
+def test_a_waiting_list_offer_is_taken_from_the_sms_link(client, now):
+    from datetime import time
+
+    from appointments.services.booking import Person, appointment_book_on_behalf, appointment_cancel
+    from appointments.services.waitlist import waitlist_join
+    from tests.factories import OfferingFactory
+
+    offering = OfferingFactory(horizon_days=2, hours=[(d, time(9), time(9, 30)) for d in range(7)])
+    booked = [
+        appointment_book_on_behalf(
+            offering=offering, start=s.start, person=Person(phone="", language="it"), booked_by=None
+        )[0]
+        for s in selectors.offering_slots(offering=offering)
+    ]
+    waitlist_join(offering=offering, phone="+393471234567", language="ar")
+    appointment_cancel(appointment=booked[0])
+    link = re.search(
+        r"https?://[^ ]+/ar/manage/[\w-]+/",
+        OutboundSMS.objects.get(dedupe_key__startswith="waitlist:").body,
+    ).group()
+    path = "/" + link.split("/", 3)[3]
+    page = client.get(path).content.decode()
+    assert _t("ar", "A place is free for you") in page
+    assert (
+        Appointment.objects.get(phone="+393471234567").status == "held"
+    )  # opening changed nothing
+    response = client.post(path + "accept/")
+    assert response.status_code == 302
+    assert Appointment.objects.get(phone="+393471234567").status == "booked"

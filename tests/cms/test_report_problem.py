@@ -23,3 +23,11 @@ def test_an_empty_report_is_refused_with_a_message_in_the_language(client, home_
         expected = translation.gettext("Please fill in this field.")
     response = client.post("/ti/report-a-problem/", {"message": ""})
     assert expected in response.content.decode()
+
+
+def test_problem_reports_are_rate_limited_per_address(client, home_page):
+    for _ in range(10):
+        client.post("/it/report-a-problem/", {"message": "spam"})
+    response = client.post("/it/report-a-problem/", {"message": "spam"})
+    assert response.status_code == 429
+    assert ProblemReport.objects.count() == 10
