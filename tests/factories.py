@@ -81,3 +81,23 @@ class BookedAppointmentFactory(factory.django.DjangoModelFactory):
 
 class CancelledAppointmentFactory(BookedAppointmentFactory):
     status = Appointment.Status.CANCELLED
+
+
+def full_offering(**kwargs) -> Offering:
+    """An offering open 09:00-09:30 every day for two days, every place already booked."""
+    from appointments import selectors
+    from appointments.services.booking import Person, appointment_book_on_behalf
+
+    kwargs.setdefault("horizon_days", 2)
+    kwargs.setdefault("hours", [(d, time(9), time(9, 30)) for d in range(7)])
+    offering = OfferingFactory(**kwargs)
+    offering.booked = [
+        appointment_book_on_behalf(
+            offering=offering,
+            start=slot.start,
+            person=Person(phone="", language="it"),
+            booked_by=None,
+        )[0]
+        for slot in selectors.offering_slots(offering=offering)
+    ]
+    return offering

@@ -16,7 +16,6 @@ from appointments import selectors, texts, tokens
 from appointments.models import Appointment, Offering, PhoneVerification
 from appointments.services.errors import (
     AlreadyBookedService,
-    HoldExpired,
     NotChangeable,
     SlotTaken,
     SlotUnavailable,
@@ -26,6 +25,7 @@ from appointments.services.errors import (
 )
 from appointments.services.seats import (
     appointment_access_token,
+    live_hold_lock,
     next_free_slots,
     seat_take,
     seats_free_stale,
@@ -74,25 +74,38 @@ def _check_phone_limits(*, offering: Offering, phone: str, now: datetime, exclud
         raise AlreadyBookedService()
 
 
+def _seat_for(
+    *, offering: Offering, start: datetime, person: Person, now: datetime, **fields
+) -> Appointment:
+    """The rules every booking path obeys, then a seat for the person (or SlotTaken)."""
+    _check_slot(offering=offering, start=start, now=now)
+    _check_phone_limits(offering=offering, phone=person.phone, now=now)
+    return seat_take(
+        offering=offering,
+        start=start,
+        now=now,
+        status=Appointment.Status.HELD,
+        phone=person.phone,
+        name=person.name,
+        language=person.language,
+        interpreter_language=person.interpreter_language,
+        reason=person.reason,
+        **fields,
+    )
+
+
 def appointment_hold(
     *, offering: Offering, start: datetime, person: Person, now: datetime | None = None
 ) -> Appointment:
     """Holds a seat for 10 minutes and sends a 6-digit code to the phone."""
     now = now or timezone.now()
     with transaction.atomic():
-        _check_slot(offering=offering, start=start, now=now)
-        _check_phone_limits(offering=offering, phone=person.phone, now=now)
-        appointment = seat_take(
+        appointment = _seat_for(
             offering=offering,
             start=start,
+            person=person,
             now=now,
-            status=Appointment.Status.HELD,
             hold_expires_at=now + timedelta(minutes=_rules()["HOLD_MINUTES"]),
-            phone=person.phone,
-            name=person.name,
-            language=person.language,
-            interpreter_language=person.interpreter_language,
-            reason=person.reason,
         )
         code = tokens.sms_code()
         PhoneVerification.objects.create(
@@ -113,9 +126,7 @@ def appointment_resend_code(*, appointment: Appointment, now: datetime | None = 
     """A new code for a hold that is still valid (callers rate-limit this)."""
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if appointment.status != Appointment.Status.HELD or appointment.hold_expires_at <= now:
-            raise HoldExpired()
+        appointment = live_hold_lock(appointment=appointment, now=now)
         verification = appointment.verification
         code = tokens.sms_code()
         verification.code_hash, verification.attempts = tokens.token_hash(code), 0
@@ -152,10 +163,8 @@ def appointment_verify(*, appointment: Appointment, code: str, now: datetime | N
     now = now or timezone.now()
     max_attempts = _rules()["CODE_MAX_ATTEMPTS"]
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        appointment = live_hold_lock(appointment=appointment, now=now)
         verification = appointment.verification
-        if appointment.status != Appointment.Status.HELD or appointment.hold_expires_at <= now:
-            raise HoldExpired()
         if verification.attempts >= max_attempts:
             raise TooManyAttempts()
         if verification.expires_at > now and tokens.codes_match(code, verification.code_hash):
@@ -173,19 +182,12 @@ def appointment_book_on_behalf(
     """An operator or partner books for someone: same rules, no SMS code, who booked recorded."""
     now = now or timezone.now()
     with transaction.atomic():
-        _check_slot(offering=offering, start=start, now=now)
-        _check_phone_limits(offering=offering, phone=person.phone, now=now)
-        appointment = seat_take(
+        appointment = _seat_for(
             offering=offering,
             start=start,
+            person=person,
             now=now,
-            status=Appointment.Status.HELD,
             hold_expires_at=now,
-            phone=person.phone,
-            name=person.name,
-            language=person.language,
-            interpreter_language=person.interpreter_language,
-            reason=person.reason,
             booked_by=booked_by,
         )
         return appointment, _confirm(appointment)

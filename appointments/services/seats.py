@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from appointments import selectors, tokens
 from appointments.models import AccessToken, Appointment, Offering
-from appointments.services.errors import SlotTaken
+from appointments.services.errors import HoldExpired, SlotTaken
 
 CODE_CLASH = ("booking_code_unique_among_active", "appointments_appointment.code")
 
@@ -67,3 +67,11 @@ def appointment_access_token(*, appointment: Appointment) -> str:
     token = tokens.manage_token()
     AccessToken.objects.create(appointment=appointment, token_hash=tokens.token_hash(token))
     return token
+
+
+def live_hold_lock(*, appointment: Appointment, now: datetime) -> Appointment:
+    """The held appointment, locked for update, or HoldExpired if its time is over."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != Appointment.Status.HELD or appointment.hold_expires_at <= now:
+        raise HoldExpired()
+    return appointment

@@ -11,7 +11,7 @@ from django.utils import timezone
 from appointments import selectors, texts
 from appointments.models import Appointment, Offering, WaitlistEntry
 from appointments.services.errors import SlotTaken
-from appointments.services.seats import appointment_access_token, seat_take
+from appointments.services.seats import appointment_access_token, live_hold_lock, seat_take
 from appointments.services.sms import sms_queue
 
 
@@ -67,13 +67,9 @@ def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> W
 
 def waitlist_accept(*, appointment: Appointment, now: datetime | None = None) -> Appointment:
     """The person took the offered place: the hold becomes a booking."""
-    from appointments.services.errors import HoldExpired
-
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if appointment.status != Appointment.Status.HELD or appointment.hold_expires_at <= now:
-            raise HoldExpired()
+        appointment = live_hold_lock(appointment=appointment, now=now)
         appointment.mark_booked()
         appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])
         WaitlistEntry.objects.filter(offered=appointment).update(status=WaitlistEntry.Status.DONE)

@@ -158,19 +158,9 @@ def test_lookup_answers_the_same_whatever_was_wrong_and_is_rate_limited(
 
 
 def test_a_full_offering_offers_the_waiting_list(client, now):
-    from datetime import time
+    from tests.factories import full_offering
 
-    from appointments.services.booking import Person, appointment_book_on_behalf
-    from tests.factories import OfferingFactory
-
-    offering = OfferingFactory(horizon_days=1, hours=[(d, time(9), time(9, 30)) for d in range(7)])
-    for slot in selectors.offering_slots(offering=offering):
-        appointment_book_on_behalf(
-            offering=offering,
-            start=slot.start,
-            person=Person(phone="", language="it"),
-            booked_by=None,
-        )
+    offering = full_offering()
     page = client.get(f"/so/book/{offering.desk.city.slug}/{offering.pk}/").content.decode()
     assert _t("so", "Tell me when a place is free") in page
     response = client.post(
@@ -224,21 +214,13 @@ def test_an_operator_of_another_desk_gets_the_public_form(
 
 
 def test_a_waiting_list_offer_is_taken_from_the_sms_link(client, now):
-    from datetime import time
-
-    from appointments.services.booking import Person, appointment_book_on_behalf, appointment_cancel
+    from appointments.services.booking import appointment_cancel
     from appointments.services.waitlist import waitlist_join
-    from tests.factories import OfferingFactory
+    from tests.factories import full_offering
 
-    offering = OfferingFactory(horizon_days=2, hours=[(d, time(9), time(9, 30)) for d in range(7)])
-    booked = [
-        appointment_book_on_behalf(
-            offering=offering, start=s.start, person=Person(phone="", language="it"), booked_by=None
-        )[0]
-        for s in selectors.offering_slots(offering=offering)
-    ]
+    offering = full_offering()
     waitlist_join(offering=offering, phone="+393471234567", language="ar")
-    appointment_cancel(appointment=booked[0])
+    appointment_cancel(appointment=offering.booked[0])
     link = re.search(
         r"https?://[^ ]+/ar/manage/[\w-]+/",
         OutboundSMS.objects.get(dedupe_key__startswith="waitlist:").body,

@@ -2,31 +2,17 @@ import pytest
 
 from appointments import selectors
 from appointments.models import Appointment, OutboundSMS, WaitlistEntry
-from appointments.services.booking import Person, appointment_book_on_behalf, appointment_cancel
+from appointments.services.booking import appointment_cancel
 from appointments.services.errors import HoldExpired
 from appointments.services.waitlist import waitlist_accept, waitlist_join, waitlist_sweep
-from tests.factories import OfferingFactory
+from tests.factories import full_offering
 
 pytestmark = pytest.mark.django_db
 
 
-def _fill(offering, now):
-    made = []
-    for n, slot in enumerate(selectors.offering_slots(offering=offering, now=now)):
-        person = Person(phone="", language="it", name=f"p{n}")
-        made.append(
-            appointment_book_on_behalf(
-                offering=offering, start=slot.start, person=person, booked_by=None, now=now
-            )[0]
-        )
-    return made
-
-
 def test_a_freed_place_is_offered_to_the_first_in_line_who_can_take_it(now):
-    from datetime import time
-
-    offering = OfferingFactory(horizon_days=2, hours=[(d, time(9), time(10)) for d in range(7)])
-    booked = _fill(offering, now)
+    offering = full_offering()
+    booked = offering.booked
     assert booked and not selectors.offering_slots(offering=offering, now=now)
     first = waitlist_join(offering=offering, phone="+393471111111", language="ar")
     waitlist_join(offering=offering, phone="+393472222222", language="it")
@@ -51,10 +37,10 @@ def test_a_freed_place_is_offered_to_the_first_in_line_who_can_take_it(now):
 
 
 def test_an_offer_not_taken_in_time_expires(now):
-    from datetime import time, timedelta
+    from datetime import timedelta
 
-    offering = OfferingFactory(horizon_days=2, hours=[(d, time(9), time(10)) for d in range(7)])
-    booked = _fill(offering, now)
+    offering = full_offering()
+    booked = offering.booked
     entry = waitlist_join(offering=offering, phone="+393471111111", language="it")
     appointment_cancel(appointment=booked[0], now=now)
     entry.refresh_from_db()
