@@ -140,3 +140,10 @@ def user_can_book_on_behalf(*, user, offering: Offering) -> bool:
     if user.is_superuser or user.groups.filter(name="Partners").exists():
         return True
     return offering.desk.staff.filter(pk=user.pk).exists()
+
+
+def desk_stops(*, desk, days) -> dict:
+    """Where a mobile team stands on each of the given days (empty for a fixed desk)."""
+    if not desk.is_mobile or not days:
+        return {}
+    return {stop.date: stop for stop in DeskStop.objects.filter(desk=desk, date__in=days)}

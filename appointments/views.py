@@ -105,6 +105,8 @@ def time_list(
     except ValueError:
         page = 0
     shown = days[page * DAYS_PER_PAGE : (page + 1) * DAYS_PER_PAGE]
+    stops = selectors.desk_stops(desk=offering.desk, days=[day for day, _slots in shown])
+    shown = [(day, day_slots, stops.get(day)) for day, day_slots in shown]
     context = {
         "offering": offering,
         "city": offering.desk.city,

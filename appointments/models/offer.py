@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import TranslatableMixin
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from appointments.models.places import Desk
 
@@ -29,6 +30,14 @@ class Service(TranslatableMixin, models.Model):
     slug = models.SlugField(_("slug"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(_("short description"), max_length=500, blank=True)
+
+    # What wagtail-localize sends to translators; slug and kind stay as in the source.
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("description"),
+        SynchronizedField("slug"),
+        SynchronizedField("kind"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         ordering = ["name"]

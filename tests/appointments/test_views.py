@@ -234,3 +234,18 @@ def test_a_waiting_list_offer_is_taken_from_the_sms_link(client, now):
     response = client.post(path + "accept/")
     assert response.status_code == 302
     assert Appointment.objects.get(phone="+393471234567").status == "booked"
+
+
+def test_a_mobile_team_shows_where_it_is_each_day(client, now):
+    from datetime import timedelta
+
+    from appointments.models import DeskStop
+    from tests.factories import OfferingFactory
+
+    offering = OfferingFactory(desk__is_mobile=True)
+    day = (now + timedelta(days=2)).date()
+    DeskStop.objects.create(desk=offering.desk, date=day, address="Piazza del Bacio, Perugia")
+    page = client.get(f"/it/book/{offering.desk.city.slug}/{offering.pk}/").content.decode()
+    assert "Piazza del Bacio, Perugia" in page
+    manage_url = _book(client, offering, selectors.offering_slots(offering=offering)[0])
+    assert "Piazza del Bacio, Perugia" in client.get(manage_url).content.decode()
