@@ -57,3 +57,14 @@ def test_footer_pages_exist_in_every_language(client, home_page):
     for code in ("it", "ar", "ti"):
         for name in ("help", "accessibility", "privacy", "report-a-problem"):
             assert client.get(f"/{code}/{name}/").status_code == 200
+
+
+def test_not_found_and_expired_form_pages_speak_the_language(client, home_page):
+    response = client.get("/ti/book/nowhere/")
+    assert response.status_code == 404
+    with translation.override("ti"):
+        assert translation.gettext("Page not found") in response.content.decode()
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    response = csrf_client.post("/ar/report-a-problem/", {"message": "x"})
+    assert response.status_code == 403
+    assert 'dir="rtl"' in response.content.decode()
