@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -38,5 +39,13 @@ def rate_limit_hit(*, scope: str, ident: str, limit: int, window_seconds: int = 
 
 
 def client_address(request) -> str:
-    """The client's address as the last trusted proxy saw it."""
+    """The client's address: REMOTE_ADDR, or behind ``TRUSTED_PROXIES`` reverse proxies the
+    entry of X-Forwarded-For that the outermost trusted proxy added (never one the client
+    could have written itself)."""
+    proxies = settings.SPORTELLO["TRUSTED_PROXIES"]
+    if proxies:
+        chain = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+        chain = [part for part in chain if part]
+        if len(chain) >= proxies:
+            return chain[-proxies]
     return request.META.get("REMOTE_ADDR", "")

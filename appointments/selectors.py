@@ -124,9 +124,11 @@ def appointment_by_token(*, token: str) -> Appointment | None:
 
 
 def appointment_by_code(*, code: str, phone: str) -> Appointment | None:
-    """The active booking with this code and phone; None whatever part was wrong."""
+    """The confirmed booking with this code and phone; None whatever part was wrong."""
     return (
-        Appointment.objects.active()
+        Appointment.objects.filter(
+            status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
+        )
         .select_related("offering__desk__city", "offering__service")
         .filter(code=code.strip().upper().replace(" ", ""), phone=phone)
         .first()

@@ -5,6 +5,7 @@ Every step is a plain page with links and forms: it works without JavaScript.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -36,6 +37,7 @@ from appointments.services.errors import BookingError, SlotTaken
 from appointments.services.waitlist import waitlist_accept, waitlist_join
 
 HOLD_SESSION_KEY = "booking_hold"
+DONE_SESSION_KEY = "booking_done"
 MANAGE_SESSION_KEY = "managed_bookings"
 DAYS_PER_PAGE = 7
 
@@ -150,6 +152,7 @@ def details(request, city_slug: str, offering_id: int, start: str):
             )
         except RateLimited:
             return too_many(request)
+        _release_previous_hold(request)
         try:
             appointment = appointment_hold(
                 offering=offering, start=when, person=_person(form, translation.get_language())
@@ -162,6 +165,16 @@ def details(request, city_slug: str, offering_id: int, start: str):
             request.session[HOLD_SESSION_KEY] = appointment.pk
             return redirect("appointments:verify")
     return _details_page(request, offering, slot, form, error)
+
+
+def _release_previous_hold(request) -> None:
+    """Going back to pick another time frees the seat this browser was holding."""
+    previous = Appointment.objects.filter(
+        pk=request.session.pop(HOLD_SESSION_KEY, None), status=Appointment.Status.HELD
+    ).first()
+    if previous is not None:
+        with contextlib.suppress(BookingError):
+            appointment_cancel(appointment=previous)
 
 
 def _person(form, language: str) -> Person:
@@ -226,6 +239,8 @@ def verify(request):
         Appointment.objects.select_related("offering__desk__city").filter(pk=hold_id).first()
     )
     if appointment is None or appointment.status != Appointment.Status.HELD:
+        if done := request.session.get(DONE_SESSION_KEY):  # a second tap on "Confirm"
+            return redirect(reverse("appointments:manage", args=[done]) + "?new=1")
         return render(request, "appointments/hold_expired.html", status=410)
     form = CodeForm(request.POST or None)
     error = None
@@ -251,6 +266,7 @@ def verify(request):
             error = exc.message
         else:
             del request.session[HOLD_SESSION_KEY]
+            request.session[DONE_SESSION_KEY] = token
             return redirect(reverse("appointments:manage", args=[token]) + "?new=1")
     context = {
         "appointment": appointment,
@@ -328,6 +344,10 @@ def move(request, token: str):
         raise Http404
     if request.method == "POST":
         start = decode_start(request.POST.get("start", ""))
+        try:
+            rate_limit_hit(scope="move", ident=token, limit=_limits()["MOVES_PER_BOOKING_PER_HOUR"])
+        except RateLimited:
+            return too_many(request)
         try:
             appointment_reschedule(appointment=appointment, start=start)
         except SlotTaken as exc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from django import forms
 from django.shortcuts import render
 from django.utils import translation
@@ -29,6 +32,15 @@ class ProblemReportForm(FriendlyForm):
     page = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300)
 
 
+SECRET_PATH = re.compile(r"/manage/[^/?#]+")
+
+
+def page_without_secrets(url: str) -> str:
+    """The page a report is about, minus manage tokens (editors read reports)."""
+    path = urlsplit(url).path
+    return SECRET_PATH.sub("/manage/…", path)
+
+
 def report_problem(request):
     """A form anyone can use; it stores the report for the editors to read in the admin."""
     if request.method == "POST":
@@ -39,7 +51,7 @@ def report_problem(request):
             return too_many(request)
         if form.is_valid():
             ProblemReport.objects.create(
-                page=form.cleaned_data["page"],
+                page=page_without_secrets(form.cleaned_data["page"]),
                 message=form.cleaned_data["message"],
                 language=translation.get_language(),
             )
@@ -47,5 +59,7 @@ def report_problem(request):
     else:
         referer = request.headers.get("referer", "")
         safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
-        form = ProblemReportForm(initial={"page": referer[:300] if safe else ""})
+        form = ProblemReportForm(
+            initial={"page": page_without_secrets(referer)[:300] if safe else ""}
+        )
     return render(request, "cms/report_problem.html", {"form": form})

@@ -9,26 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from appointments import selectors, texts, tokens
 from appointments.models import Appointment, Offering, PhoneVerification
 from appointments.services.errors import (
-    AlreadyBookedService,
+    BookingError,
     NotChangeable,
-    SlotTaken,
     SlotUnavailable,
     TooManyAttempts,
-    TooManyBookings,
     WrongCode,
 )
+from appointments.services.rules import phone_limits_check
 from appointments.services.seats import (
     appointment_access_token,
     live_hold_lock,
-    next_free_slots,
+    seat_move,
     seat_take,
-    seats_free_stale,
 )
 from appointments.services.sms import sms_queue
 from appointments.services.waitlist import waitlist_offer_next
@@ -56,30 +54,11 @@ def _check_slot(*, offering: Offering, start: datetime, now: datetime):
     return slot
 
 
-def _check_phone_limits(*, offering: Offering, phone: str, now: datetime, exclude_pk=None) -> None:
-    if not phone:
-        return
-    mine = (
-        Appointment.objects.upcoming(now)
-        .exclude(status=Appointment.Status.HELD, hold_expires_at__lte=now)
-        .filter(phone=phone)
-        .exclude(pk=exclude_pk)
-    )
-    if mine.count() >= _rules()["MAX_ACTIVE_BOOKINGS_PER_PHONE"]:
-        raise TooManyBookings()
-    if (
-        _rules()["ONE_BOOKING_PER_SERVICE"]
-        and mine.filter(offering__service_id=offering.service_id).exists()
-    ):
-        raise AlreadyBookedService()
-
-
 def _seat_for(
     *, offering: Offering, start: datetime, person: Person, now: datetime, **fields
 ) -> Appointment:
-    """The rules every booking path obeys, then a seat for the person (or SlotTaken)."""
+    """The slot must be bookable; then a seat for the person (or SlotTaken)."""
     _check_slot(offering=offering, start=start, now=now)
-    _check_phone_limits(offering=offering, phone=person.phone, now=now)
     return seat_take(
         offering=offering,
         start=start,
@@ -168,12 +147,32 @@ def appointment_verify(*, appointment: Appointment, code: str, now: datetime | N
         if verification.attempts >= max_attempts:
             raise TooManyAttempts()
         if verification.expires_at > now and tokens.codes_match(code, verification.code_hash):
-            return _confirm(appointment)
-        # The failed try must be counted, so it commits before the refusal is raised.
-        verification.attempts += 1
-        verification.save(update_fields=["attempts"])
-        left = max_attempts - verification.attempts
-    raise TooManyAttempts() if left <= 0 else WrongCode(attempts_left=left)
+            refusal = _limits_refusal(appointment=appointment, now=now)
+            if refusal is None:
+                return _confirm(appointment)
+            # The number is proven but over its limits: release the seat, then say why.
+            appointment.mark_cancelled()
+            appointment.save(update_fields=["status", "updated_at"])
+        else:
+            # The failed try must be counted, so it commits before the refusal is raised.
+            verification.attempts += 1
+            verification.save(update_fields=["attempts"])
+            left = max_attempts - verification.attempts
+            refusal = TooManyAttempts() if left <= 0 else WrongCode(attempts_left=left)
+    raise refusal
+
+
+def _limits_refusal(*, appointment: Appointment, now: datetime) -> BookingError | None:
+    try:
+        phone_limits_check(
+            offering=appointment.offering,
+            phone=appointment.phone,
+            now=now,
+            exclude_pk=appointment.pk,
+        )
+    except BookingError as exc:
+        return exc
+    return None
 
 
 def appointment_book_on_behalf(
@@ -182,6 +181,7 @@ def appointment_book_on_behalf(
     """An operator or partner books for someone: same rules, no SMS code, who booked recorded."""
     now = now or timezone.now()
     with transaction.atomic():
+        phone_limits_check(offering=offering, phone=person.phone, now=now)
         appointment = _seat_for(
             offering=offering,
             start=start,
@@ -199,6 +199,8 @@ def appointment_cancel(*, appointment: Appointment, now: datetime | None = None)
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if appointment.status not in (Appointment.Status.BOOKED, Appointment.Status.HELD):
+            raise NotChangeable()
+        if appointment.start <= now:  # a visit that began is checked in, served or missed
             raise NotChangeable()
         was_booked = appointment.status == Appointment.Status.BOOKED
         appointment.mark_cancelled()
@@ -226,33 +228,14 @@ def appointment_reschedule(
             raise NotChangeable()
         offering = appointment.offering
         _check_slot(offering=offering, start=start, now=now)
-        seats_free_stale(offering=offering, start=start, now=now)
-        taken = set(
-            Appointment.objects.active()
-            .filter(offering=offering, start=start)
-            .values_list("seat", flat=True)
-        )
-        for seat in (s for s in range(1, offering.capacity + 1) if s not in taken):
-            try:
-                with transaction.atomic():
-                    Appointment.objects.filter(pk=appointment.pk).update(
-                        start=start,
-                        end=start + offering.duration,
-                        seat=seat,
-                        slot_capacity=offering.capacity,
-                        updated_at=now,
-                    )
-                break
-            except IntegrityError:
-                continue
-        else:
-            raise SlotTaken(next_slots=next_free_slots(offering=offering, now=now))
+        seat_move(appointment=appointment, start=start, now=now)
         appointment.refresh_from_db()
         if appointment.phone:
             sms_queue(
                 to=appointment.phone,
                 language=appointment.language,
-                dedupe_key=f"appt:{appointment.pk}:moved:{start.isoformat()}",
+                # One message per move, even back to a time it had before.
+                dedupe_key=f"appt:{appointment.pk}:moved:{appointment.updated_at.isoformat()}",
                 body=texts.moved_text(appointment=appointment),
             )
         waitlist_offer_next(offering=offering, now=now)

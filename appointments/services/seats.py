@@ -34,16 +34,24 @@ def next_free_slots(*, offering: Offering, now: datetime, limit: int = 5):
     return selectors.offering_slots(offering=offering, now=now)[:limit]
 
 
-def seat_take(*, offering: Offering, start: datetime, now: datetime, **fields) -> Appointment:
-    """Inserts the appointment on the lowest free seat, or raises SlotTaken."""
+def free_seats(*, offering: Offering, start: datetime, now: datetime) -> list[int]:
+    """Seat numbers still free in a slot; none once the active bookings reach the capacity
+    (also when the capacity was lowered below seats already taken)."""
     seats_free_stale(offering=offering, start=start, now=now)
-    capacity = offering.capacity
     taken = set(
         Appointment.objects.active()
         .filter(offering=offering, start=start)
         .values_list("seat", flat=True)
     )
-    for seat in (s for s in range(1, capacity + 1) if s not in taken):
+    if len(taken) >= offering.capacity:
+        return []
+    return [seat for seat in range(1, offering.capacity + 1) if seat not in taken]
+
+
+def seat_take(*, offering: Offering, start: datetime, now: datetime, **fields) -> Appointment:
+    """Inserts the appointment on the lowest free seat, or raises SlotTaken."""
+    capacity = offering.capacity
+    for seat in free_seats(offering=offering, start=start, now=now):
         for _attempt in range(5):  # a clash of booking codes is retried with a new code
             try:
                 with transaction.atomic():
@@ -59,6 +67,25 @@ def seat_take(*, offering: Offering, start: datetime, now: datetime, **fields) -
             except IntegrityError as exc:
                 if not _is_code_clash(exc):
                     break  # somebody else took this seat first: try the next one
+    raise SlotTaken(next_slots=next_free_slots(offering=offering, now=now))
+
+
+def seat_move(*, appointment: Appointment, start: datetime, now: datetime) -> None:
+    """Moves an appointment to the lowest free seat of another slot, or raises SlotTaken."""
+    offering = appointment.offering
+    for seat in free_seats(offering=offering, start=start, now=now):
+        try:
+            with transaction.atomic():
+                Appointment.objects.filter(pk=appointment.pk).update(
+                    start=start,
+                    end=start + offering.duration,
+                    seat=seat,
+                    slot_capacity=offering.capacity,
+                    updated_at=now,
+                )
+            return
+        except IntegrityError:
+            continue  # taken meanwhile: try the next seat
     raise SlotTaken(next_slots=next_free_slots(offering=offering, now=now))
 
 

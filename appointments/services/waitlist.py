@@ -5,25 +5,35 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from appointments import selectors, texts
 from appointments.models import Appointment, Offering, WaitlistEntry
-from appointments.services.errors import SlotTaken
+from appointments.services.errors import NotChangeable, SlotTaken
+from appointments.services.rules import phone_limits_check
 from appointments.services.seats import appointment_access_token, live_hold_lock, seat_take
 from appointments.services.sms import sms_queue
 
 
 def waitlist_join(*, offering: Offering, phone: str, language: str) -> WaitlistEntry:
-    """Puts a number on the list once (joining twice keeps the first place)."""
-    entry, _created = WaitlistEntry.objects.get_or_create(
-        offering=offering,
-        phone=phone,
-        status=WaitlistEntry.Status.WAITING,
-        defaults={"language": language},
-    )
-    return entry
+    """Puts a number on the list once (joining again keeps the first place or the offer)."""
+    open_statuses = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
+    with transaction.atomic():
+        existing = WaitlistEntry.objects.filter(
+            offering=offering, phone=phone, status__in=open_statuses
+        ).first()
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                return WaitlistEntry.objects.create(
+                    offering=offering, phone=phone, language=language
+                )
+        except IntegrityError:  # joined twice at the same moment
+            return WaitlistEntry.objects.get(
+                offering=offering, phone=phone, status__in=open_statuses
+            )
 
 
 def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> WaitlistEntry | None:
@@ -70,6 +80,16 @@ def waitlist_accept(*, appointment: Appointment, now: datetime | None = None) ->
     now = now or timezone.now()
     with transaction.atomic():
         appointment = live_hold_lock(appointment=appointment, now=now)
+        if not WaitlistEntry.objects.filter(
+            offered=appointment, status=WaitlistEntry.Status.OFFERED
+        ).exists():
+            raise NotChangeable()  # only a waiting-list offer is taken without an SMS code
+        phone_limits_check(
+            offering=appointment.offering,
+            phone=appointment.phone,
+            now=now,
+            exclude_pk=appointment.pk,
+        )
         appointment.mark_booked()
         appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])
         WaitlistEntry.objects.filter(offered=appointment).update(status=WaitlistEntry.Status.DONE)

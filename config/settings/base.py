@@ -218,6 +218,10 @@ SPORTELLO = {
     "CODE_SENDS_PER_PHONE_PER_HOUR": 3,
     "CODE_SENDS_PER_CLIENT_PER_HOUR": 10,
     "LOOKUPS_PER_CLIENT_PER_HOUR": 10,
+    "MOVES_PER_BOOKING_PER_HOUR": 5,
+    # How many reverse proxies (load balancer, TLS terminator) stand before the app: the
+    # rate limits then count the address in X-Forwarded-For that the first proxy saw.
+    "TRUSTED_PROXIES": env.int("TRUSTED_PROXIES", 0),
     "WAITLIST_OFFER_MINUTES": 120,
     # Days after a visit (or an SMS) when phone numbers, names and reasons are blanked.
     "RETENTION_DAYS": env.int("RETENTION_DAYS", 30),

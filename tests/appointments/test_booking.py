@@ -22,6 +22,7 @@ from appointments.services.booking import (
 from appointments.services.errors import (
     AlreadyBookedService,
     HoldExpired,
+    NotChangeable,
     SlotTaken,
     SlotUnavailable,
     TooManyAttempts,
@@ -149,12 +150,85 @@ def test_a_time_outside_the_schedule_or_window_cannot_be_booked(offering, first_
 def test_one_phone_has_at_most_two_bookings_and_one_per_service(now):
     first, second, third = OfferingFactory(), OfferingFactory(), OfferingFactory()
     slots = selectors.offering_slots(offering=first, now=now)
-    appointment_hold(offering=first, start=slots[0].start, person=AMAL, now=now)
+
+    def book(offering, slot):
+        return appointment_book_on_behalf(
+            offering=offering, start=slot.start, person=AMAL, booked_by=None, now=now
+        )
+
+    book(first, slots[0])
     with pytest.raises(AlreadyBookedService):
-        appointment_hold(offering=first, start=slots[3].start, person=AMAL, now=now)
-    appointment_hold(offering=second, start=slots[0].start, person=AMAL, now=now)
+        book(first, slots[3])
+    book(second, slots[0])
     with pytest.raises(TooManyBookings):
-        appointment_hold(offering=third, start=slots[0].start, person=AMAL, now=now)
+        book(third, slots[0])
+
+
+def test_limits_are_told_only_to_whoever_proves_the_number(offering, now):
+    """Typing someone else's number must not reveal what that number has booked."""
+    slots = selectors.offering_slots(offering=offering, now=now)
+    appointment_book_on_behalf(
+        offering=offering, start=slots[0].start, person=AMAL, booked_by=None, now=now
+    )
+    hold = appointment_hold(offering=offering, start=slots[5].start, person=AMAL, now=now)
+    assert hold.status == Appointment.Status.HELD  # same answer as for any number
+    with pytest.raises(AlreadyBookedService):
+        appointment_verify(appointment=hold, code=_code_sent_to(AMAL.phone), now=now)
+    hold.refresh_from_db()
+    assert hold.status == Appointment.Status.CANCELLED  # the seat is free again
+    assert slots[5].start in {s.start for s in selectors.offering_slots(offering=offering, now=now)}
+
+
+def test_a_started_visit_cannot_be_cancelled(offering, first_slot, now):
+    appointment, _ = appointment_book_on_behalf(
+        offering=offering, start=first_slot.start, person=AMAL, booked_by=None, now=now
+    )
+    with pytest.raises(NotChangeable):
+        appointment_cancel(appointment=appointment, now=first_slot.start + timedelta(minutes=1))
+    assert Appointment.objects.get().status == Appointment.Status.BOOKED
+
+
+def test_a_slot_never_takes_more_than_its_current_capacity(now):
+    offering = OfferingFactory(capacity=2)
+    start = selectors.offering_slots(offering=offering, now=now)[0].start
+    a, _ = appointment_book_on_behalf(
+        offering=offering,
+        start=start,
+        person=Person(phone="", language="it"),
+        booked_by=None,
+        now=now,
+    )
+    appointment_book_on_behalf(
+        offering=offering,
+        start=start,
+        person=Person(phone="", language="it"),
+        booked_by=None,
+        now=now,
+    )
+    appointment_cancel(appointment=a, now=now)  # seat 1 free, seat 2 taken
+    offering.capacity = 1
+    offering.save()
+    with pytest.raises((SlotTaken, SlotUnavailable)):
+        appointment_book_on_behalf(
+            offering=offering,
+            start=start,
+            person=Person(phone="", language="it"),
+            booked_by=None,
+            now=now,
+        )
+    assert Appointment.objects.active().filter(start=start).count() == 1
+
+
+def test_moving_back_and_forth_sends_one_sms_per_move(offering, now):
+    slots = selectors.offering_slots(offering=offering, now=now)
+    appointment, _ = appointment_book_on_behalf(
+        offering=offering, start=slots[0].start, person=AMAL, booked_by=None, now=now
+    )
+    for n, target in enumerate([slots[3], slots[0], slots[3]]):
+        appointment_reschedule(
+            appointment=appointment, start=target.start, now=now + timedelta(seconds=n)
+        )
+    assert OutboundSMS.objects.filter(dedupe_key__contains=":moved:").count() == 3
 
 
 def test_an_operator_books_on_behalf_without_a_code_and_is_recorded(

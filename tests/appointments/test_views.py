@@ -249,3 +249,88 @@ def test_a_mobile_team_shows_where_it_is_each_day(client, now):
     assert "Piazza del Bacio, Perugia" in page
     manage_url = _book(client, offering, selectors.offering_slots(offering=offering)[0])
     assert "Piazza del Bacio, Perugia" in client.get(manage_url).content.decode()
+
+
+def test_a_second_tap_on_confirm_lands_on_the_booking(client, offering, first_slot):
+    client.post(_details_url(offering, first_slot), {"phone": "347 123 4567"})
+    body = OutboundSMS.objects.get().body
+    code = re.search(r"\b\d{6}\b", body).group()
+    first = client.post("/it/book/verify/", {"code": code})
+    second = client.post("/it/book/verify/", {"code": code})
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_going_back_to_another_time_releases_the_first(client, offering):
+    slots = selectors.offering_slots(offering=offering)
+    client.post(_details_url(offering, slots[0]), {"phone": "347 123 4567"})
+    client.post(_details_url(offering, slots[2]), {"phone": "347 123 4567"})
+    assert list(Appointment.objects.values_list("start", "status").order_by("start")) == [
+        (slots[0].start, "cancelled"),
+        (slots[2].start, "held"),
+    ]
+
+
+def test_rate_limits_count_the_client_behind_a_trusted_proxy(client, settings, offering):
+    settings.SPORTELLO = {
+        **settings.SPORTELLO,
+        "TRUSTED_PROXIES": 1,
+        "LOOKUPS_PER_CLIENT_PER_HOUR": 2,
+    }
+    for n in range(3):  # three residents behind the same proxy are not one client
+        response = client.post(
+            "/it/manage/",
+            {"phone": "+393471234567", "code": "AAAAAA"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        assert response.status_code == 200
+    for _ in range(2):
+        client.post(
+            "/it/manage/",
+            {"phone": "+393471234567", "code": "AAAAAA"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
+        )
+    spoofed = client.post(
+        "/it/manage/",
+        {"phone": "+393471234567", "code": "AAAAAA"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.9",
+    )
+    assert spoofed.status_code == 429  # a forged first entry does not buy new tries
+
+
+def test_problem_reports_never_keep_a_manage_link(client, offering, first_slot, home_page):
+    from cms.models import ProblemReport
+
+    manage_url = _book(client, offering, first_slot).split("?")[0]
+    form = client.get(
+        "/it/report-a-problem/", HTTP_REFERER=f"http://testserver{manage_url}"
+    ).content.decode()
+    token = manage_url.rstrip("/").rsplit("/", 1)[1]
+    assert token not in form
+    client.post("/it/report-a-problem/", {"message": "map", "page": manage_url})
+    assert token not in ProblemReport.objects.get().page
+
+
+def test_joining_the_waiting_list_again_while_offered_is_fine(client, now):
+    from appointments.services.booking import appointment_cancel
+    from appointments.services.waitlist import waitlist_join
+    from tests.factories import full_offering
+
+    offering = full_offering()
+    entry = waitlist_join(offering=offering, phone="+393471234567", language="it")
+    appointment_cancel(appointment=offering.booked[0])
+    response = client.post(
+        f"/it/book/{offering.desk.city.slug}/{offering.pk}/waitlist/", {"phone": "+393471234567"}
+    )
+    assert response.status_code == 200
+    assert offering.waitlist.get() == entry
+
+
+def test_a_hold_found_by_code_cannot_be_taken_without_the_sms_code(client, offering, first_slot):
+    client.post(_details_url(offering, first_slot), {"phone": "347 123 4567"})
+    held = Appointment.objects.get()
+    response = client.post("/it/manage/", {"phone": "+393471234567", "code": held.code})
+    assert response.status_code == 200  # not found: only confirmed bookings are looked up
+    assert Appointment.objects.get().status == "held"
