@@ -32,3 +32,20 @@ def test_what_is_not_a_phone_number_is_left_alone():
     assert redact(line) == line
     for phone in ("+39 347 123 4567", "0039 347 1234567", "347-123-4567", "+251911234567"):
         assert redact(f"to {phone}.") != f"to {phone}."
+
+
+def test_tracebacks_are_redacted_too(caplog):
+    from appointments.redaction import RedactPhoneNumbersFilter
+
+    logger = logging.getLogger("sportello.test.exc")
+    logger.addFilter(RedactPhoneNumbersFilter())
+    try:
+        with caplog.at_level(logging.ERROR):
+            try:
+                raise ValueError("Key (offering_id, phone)=(3, +393471234567) already exists")
+            except ValueError:
+                logger.exception("booking failed")
+    finally:
+        logger.filters.clear()
+    assert "3471234567" not in caplog.text
+    assert "already exists" in caplog.text

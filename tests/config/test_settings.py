@@ -15,6 +15,7 @@ GOOD = {
     "SECRET_KEY": "x7#Qm2!vL9$pR4&tW8^zB1*eN6(kJ3)hG5_cF0+aD-yU" * 2,
     "ALLOWED_HOSTS": "sportello.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "SMS_BACKEND": "appointments.sms.ConsoleBackend",
 }
 
 
@@ -42,7 +43,7 @@ def _run_production(extra_env: dict[str, str], *args: str) -> subprocess.Complet
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SMS_BACKEND"])
 def test_production_refuses_to_start_without(missing):
     result = _run_production({k: v for k, v in GOOD.items() if k != missing}, "check")
     assert result.returncode != 0
