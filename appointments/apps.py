@@ -27,9 +27,10 @@ GROUP_PERMISSIONS = {
         "wagtailadmin.access_admin",
         *(
             f"appointments.{action}_{model}"
-            for model in ("city", "desk", "service", "offering", "closure")
+            for model in ("desk", "service", "offering", "closure")
             for action in ("add", "change", "delete", "view")
         ),
+        "appointments.view_city",  # cities themselves are kept by administrators
     ],
     "Operators": [
         "wagtailadmin.access_admin",

@@ -1,67 +1,18 @@
 """Admin screens of the booking domain: editors keep cities, desks, services and hours."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.permissions import register_permission_policy
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import (
-    EditView,
-    InspectView,
-    SnippetViewSet,
-    SnippetViewSetGroup,
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
 )
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from appointments.admin_views import DeskScopedForm, DeskScopedViewSet
 from appointments.models import Appointment, City, Closure, Desk, Offering, Service
-from appointments.permissions import DeskScopedPermissionPolicy
-
-POLICIES = {
-    model: DeskScopedPermissionPolicy(model, desk_path=path)
-    for model, path in (
-        (Desk, ""),
-        (Offering, "desk"),
-        (Closure, "desk"),
-        (Appointment, "offering__desk"),
-    )
-}
-for _model, _policy in POLICIES.items():
-    register_permission_policy(_model, _policy)
-
-
-class ObjectScopeMixin:
-    """Wagtail's edit and inspect views check the model permission only; these also
-    check the object against the user's desks."""
-
-    scope_actions: tuple[str, ...] = ("change",)
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        policy = POLICIES[self.model]
-        if not policy.user_has_any_permission_for_instance(
-            self.request.user, self.scope_actions, obj
-        ):
-            raise PermissionDenied
-        return obj
-
-
-class ScopedEditView(ObjectScopeMixin, EditView):
-    pass
-
-
-class ScopedInspectView(ObjectScopeMixin, InspectView):
-    scope_actions = ("view", "change")
-
-
-class DeskScopedViewSet(SnippetViewSet):
-    """Listings show only what belongs to the user's desks (the policy guards each object)."""
-
-    list_select_related: tuple[str, ...] = ()
-    inspect_view_class = ScopedInspectView
-    edit_view_class = ScopedEditView
-
-    def get_queryset(self, request):
-        queryset = self.model._default_manager.select_related(*self.list_select_related)
-        return POLICIES[self.model].scoped(queryset, request.user)
 
 
 class CityViewSet(SnippetViewSet):
@@ -78,25 +29,28 @@ class DeskViewSet(DeskScopedViewSet):
     list_display = ["name", "city", "is_mobile", "is_active"]
     list_filter = ["city", "is_mobile"]
     search_fields = ["name", "address"]
-    panels = [
-        FieldRowPanel([FieldPanel("city"), FieldPanel("name")]),
-        FieldPanel("is_mobile"),
-        MultiFieldPanel(
-            [
-                FieldPanel("address"),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-                FieldPanel("directions"),
-                FieldPanel("accessibility"),
-            ],
-            heading=_("Place"),
-        ),
-        FieldPanel("what_to_bring"),
-        FieldPanel("phone"),
-        FieldPanel("staff_languages"),
-        FieldPanel("staff"),
-        FieldPanel("is_active"),
-        InlinePanel("stops", heading=_("Stops of a mobile team"), label=_("stop")),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("city"), FieldPanel("name")]),
+            FieldPanel("is_mobile"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("address"),
+                    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                    FieldPanel("directions"),
+                    FieldPanel("accessibility"),
+                ],
+                heading=_("Place"),
+            ),
+            FieldPanel("what_to_bring"),
+            FieldPanel("phone"),
+            FieldPanel("staff_languages"),
+            FieldPanel("staff"),
+            FieldPanel("is_active"),
+            InlinePanel("stops", heading=_("Stops of a mobile team"), label=_("stop")),
+        ],
+        base_form_class=DeskScopedForm,
+    )
 
 
 class ServiceViewSet(SnippetViewSet):
@@ -112,14 +66,17 @@ class OfferingViewSet(DeskScopedViewSet):
     icon = "date"
     list_display = ["service", "desk", "duration_minutes", "capacity", "is_active"]
     list_filter = ["desk__city", "is_active"]
-    panels = [
-        FieldRowPanel([FieldPanel("desk"), FieldPanel("service")]),
-        FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("capacity")]),
-        FieldRowPanel([FieldPanel("min_notice_minutes"), FieldPanel("horizon_days")]),
-        FieldPanel("interpreter_languages"),
-        FieldPanel("is_active"),
-        InlinePanel("schedule", heading=_("Opening hours"), label=_("time range")),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("desk"), FieldPanel("service")]),
+            FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("capacity")]),
+            FieldRowPanel([FieldPanel("min_notice_minutes"), FieldPanel("horizon_days")]),
+            FieldPanel("interpreter_languages"),
+            FieldPanel("is_active"),
+            InlinePanel("schedule", heading=_("Opening hours"), label=_("time range")),
+        ],
+        base_form_class=DeskScopedForm,
+    )
 
 
 class ClosureViewSet(DeskScopedViewSet):
@@ -128,6 +85,16 @@ class ClosureViewSet(DeskScopedViewSet):
     icon = "cross"
     list_display = ["desk", "offering", "start", "end", "reason"]
     list_filter = ["desk__city"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("desk"),
+            FieldPanel("offering"),
+            FieldPanel("start"),
+            FieldPanel("end"),
+            FieldPanel("reason"),
+        ],
+        base_form_class=DeskScopedForm,
+    )
 
 
 class AppointmentViewSet(DeskScopedViewSet):

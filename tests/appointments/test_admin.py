@@ -73,3 +73,49 @@ def test_staff_cannot_open_another_desk_by_its_address(client, operator, editor)
     ).status_code in (302, 403)
     listing = client.get("/admin/snippets/appointments/desk/").content.decode()
     assert mine.name in listing and theirs.name not in listing
+
+
+def test_other_desks_cannot_be_deleted_chosen_or_closed(client, operator, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from appointments.models import City, Closure
+
+    mine, theirs = DeskFactory(), DeskFactory()
+    mine.staff.add(operator, editor)
+    their_offering = OfferingFactory(desk=theirs)
+    other = BookedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR3")
+    own = BookedAppointmentFactory(offering=OfferingFactory(desk=mine), code="MINE03")
+
+    client.force_login(editor)
+    delete_url = f"/admin/snippets/appointments/offering/delete/{their_offering.pk}/"
+    assert client.post(delete_url).status_code in (302, 403)
+    assert type(their_offering).objects.filter(pk=their_offering.pk).exists()
+    assert client.get(f"/admin/snippets/appointments/city/edit/{theirs.city.pk}/").status_code in (
+        302,
+        403,
+    )
+    assert City.objects.count() >= 2
+
+    client.force_login(operator)
+    chooser = client.get("/admin/snippets/choose/appointments/appointment/").content.decode()
+    assert own.code in chooser and other.code not in chooser
+    chosen = client.get(f"/admin/snippets/choose/appointments/appointment/chosen/{other.pk}/")
+    # a 404 under the admin is redirected by LocaleMiddleware to a page that does not exist
+    assert chosen.status_code in (302, 404) and other.code not in chosen.content.decode()
+    mine_chosen = client.get(f"/admin/snippets/choose/appointments/appointment/chosen/{own.pk}/")
+    assert mine_chosen.status_code == 200 and own.code in mine_chosen.content.decode()
+    start = timezone.now() + timedelta(days=1)
+    response = client.post(
+        "/admin/snippets/appointments/closure/add/",
+        {
+            "desk": theirs.pk,
+            "offering": "",
+            "start": start.strftime("%Y-%m-%d %H:%M"),
+            "end": (start + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+            "reason": "x",
+        },
+    )
+    assert response.status_code == 200  # the form refuses a desk that is not theirs
+    assert not Closure.objects.filter(desk=theirs).exists()
