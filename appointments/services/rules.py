@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 
 from appointments.models import Appointment, Offering
 from appointments.services.errors import AlreadyBookedService, TooManyBookings
+
+
+def _serialise_per_phone(phone: str) -> None:
+    """Two confirmations for one number at the same moment must not both pass the count.
+
+    PostgreSQL: a transaction-scoped advisory lock keyed on the number. SQLite needs none:
+    its IMMEDIATE transactions already run one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(
+        hashlib.blake2b(phone.encode(), digest_size=8).digest(), "big", signed=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def phone_limits_check(*, offering: Offering, phone: str, now: datetime, exclude_pk=None) -> None:
@@ -18,6 +35,7 @@ def phone_limits_check(*, offering: Offering, phone: str, now: datetime, exclude
     """
     if not phone:
         return
+    _serialise_per_phone(phone)
     mine = (
         Appointment.objects.upcoming(now)
         .filter(status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN])

@@ -66,3 +66,39 @@ def test_fifty_threads_race_for_the_last_place_and_exactly_one_wins(now):
     # Nothing else was written by the 49 who lost: one code and one SMS per winner only.
     assert PhoneVerification.objects.count() == 3
     assert OutboundSMS.objects.count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_number_confirming_two_services_at_once_gets_one_over_its_limit(now, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("runs on PostgreSQL (CI runs the suite on both databases)")
+    from appointments.services.booking import appointment_book_on_behalf
+    from appointments.services.errors import TooManyBookings
+
+    settings.SPORTELLO = {**settings.SPORTELLO, "MAX_ACTIVE_BOOKINGS_PER_PHONE": 1}
+    offerings = [OfferingFactory() for _ in range(8)]
+    starts = [selectors.offering_slots(offering=o, now=now)[0].start for o in offerings]
+    barrier = threading.Barrier(len(offerings))
+    results: list[object] = [None] * len(offerings)
+
+    def book(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            person = Person(phone="+393471234567", language="it")
+            results[i] = appointment_book_on_behalf(
+                offering=offerings[i], start=starts[i], person=person, booked_by=None, now=now
+            )
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book, args=(i,)) for i in range(len(offerings))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sum(isinstance(r, tuple) for r in results) == 1, results
+    assert sum(isinstance(r, TooManyBookings) for r in results) == len(offerings) - 1
+    assert Appointment.objects.filter(phone="+393471234567", status="booked").count() == 1
