@@ -7,6 +7,7 @@ app_name = "appointments"
 urlpatterns = [
     path("book/", views.city_list, name="cities"),
     path("book/verify/", views.verify, name="verify"),
+    path("book/waitlist/verify/", views.waitlist_verify, name="waitlist_verify"),
     path("book/<slug:city_slug>/", views.service_list, name="services"),
     path("book/<slug:city_slug>/<int:offering_id>/", views.time_list, name="times"),
     path("book/<slug:city_slug>/<int:offering_id>/waitlist/", views.waitlist, name="waitlist"),

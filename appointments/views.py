@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from appointments import calendar, selectors
 from appointments.forms import CodeForm, DetailsForm, LookupForm, OnBehalfForm, WaitlistForm
-from appointments.models import Appointment, City, Offering
+from appointments.models import Appointment, City, Offering, WaitlistEntry
 from appointments.ratelimit import RateLimited, client_address, rate_limit_hit
 from appointments.redaction import mask_phone
 from appointments.services.booking import (
@@ -34,10 +34,11 @@ from appointments.services.booking import (
     appointment_verify,
 )
 from appointments.services.errors import BookingError, SlotTaken
-from appointments.services.waitlist import waitlist_accept, waitlist_join
+from appointments.services.waitlist import waitlist_accept, waitlist_confirm, waitlist_join
 
 HOLD_SESSION_KEY = "booking_hold"
 DONE_SESSION_KEY = "booking_done"
+WAITLIST_SESSION_KEY = "waitlist_pending"
 MANAGE_SESSION_KEY = "managed_bookings"
 DAYS_PER_PAGE = 7
 
@@ -406,14 +407,48 @@ def waitlist(request, city_slug: str, offering_id: int):
         return render(
             request, "appointments/waitlist.html", {"offering": offering, "form": form}, status=400
         )
+    phone = form.cleaned_data["phone"]
     try:
-        rate_limit_hit(scope="waitlist", ident=client_address(request), limit=10)
+        rate_limit_hit(
+            scope="code-phone", ident=phone, limit=_limits()["CODE_SENDS_PER_PHONE_PER_HOUR"]
+        )
+        rate_limit_hit(
+            scope="code-client",
+            ident=client_address(request),
+            limit=_limits()["CODE_SENDS_PER_CLIENT_PER_HOUR"],
+        )
     except RateLimited:
         return too_many(request)
-    waitlist_join(
-        offering=offering, phone=form.cleaned_data["phone"], language=translation.get_language()
+    entry = waitlist_join(offering=offering, phone=phone, language=translation.get_language())
+    request.session[WAITLIST_SESSION_KEY] = entry.pk
+    return redirect("appointments:waitlist_verify")
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_verify(request):
+    """The SMS code confirms a place on the waiting list."""
+    entry = (
+        WaitlistEntry.objects.select_related("offering__desk__city")
+        .filter(pk=request.session.get(WAITLIST_SESSION_KEY))
+        .first()
     )
-    return render(request, "appointments/waitlist.html", {"offering": offering, "joined": True})
+    if entry is None:
+        return render(request, "appointments/hold_expired.html", status=410)
+    context = {"offering": entry.offering, "masked_phone": mask_phone(entry.phone)}
+    if entry.status != WaitlistEntry.Status.PENDING:
+        return render(request, "appointments/waitlist.html", {**context, "joined": True})
+    form = CodeForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            waitlist_confirm(entry=entry, code=form.cleaned_data["code"])
+        except BookingError as exc:
+            error = exc.message
+        else:
+            return render(request, "appointments/waitlist.html", {**context, "joined": True})
+    return render(
+        request, "appointments/waitlist_verify.html", {**context, "form": form, "error": error}
+    )
 
 
 def start_url(offering: Offering, start: datetime) -> str:

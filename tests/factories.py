@@ -101,3 +101,21 @@ def full_offering(**kwargs) -> Offering:
         for slot in selectors.offering_slots(offering=offering)
     ]
     return offering
+
+
+def sms_code_for(key_prefix: str) -> str:
+    """The 6-digit code in the newest queued SMS whose event key starts with the prefix."""
+    import re
+
+    from appointments.models import OutboundSMS
+
+    body = OutboundSMS.objects.filter(dedupe_key__startswith=key_prefix).latest("pk").body
+    return re.search(r"\b\d{6}\b", body).group()
+
+
+def waiting(offering: Offering, phone: str, language: str = "it"):
+    """A confirmed place on the waiting list (joined, then the SMS code typed)."""
+    from appointments.services.waitlist import waitlist_confirm, waitlist_join
+
+    entry = waitlist_join(offering=offering, phone=phone, language=language)
+    return waitlist_confirm(entry=entry, code=sms_code_for(f"waitlist:{entry.pk}:code"))

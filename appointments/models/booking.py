@@ -166,6 +166,7 @@ class WaitlistEntry(models.Model):
     """Somebody waiting for a place at an offering when nothing was free."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Held while the phone is checked")
         WAITING = "waiting", _("Waiting")
         OFFERED = "offered", _("Offered a place")
         DONE = "done", _("Booked or withdrawn")
@@ -173,7 +174,11 @@ class WaitlistEntry(models.Model):
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="waitlist")
     phone = models.CharField(_("phone number"), max_length=20)
     language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Joining needs the SMS code too: nobody puts a stranger's number on the list.
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     offered = models.ForeignKey(
         Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,32 +8,77 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from appointments import selectors, texts
+from appointments import selectors, texts, tokens
 from appointments.models import Appointment, Offering, WaitlistEntry
-from appointments.services.errors import NotChangeable, SlotTaken
+from appointments.services.errors import NotChangeable, SlotTaken, TooManyAttempts, WrongCode
 from appointments.services.rules import phone_limits_check
 from appointments.services.seats import appointment_access_token, live_hold_lock, seat_take
 from appointments.services.sms import sms_queue
 
 
-def waitlist_join(*, offering: Offering, phone: str, language: str) -> WaitlistEntry:
-    """Puts a number on the list once (joining again keeps the first place or the offer)."""
-    open_statuses = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
+def waitlist_join(
+    *, offering: Offering, phone: str, language: str, now: datetime | None = None
+) -> WaitlistEntry:
+    """A pending place on the list and an SMS code to confirm the number (callers rate-limit).
+
+    Every number gets the same answer, whether it is on the list already or not.
+    """
+    now = now or timezone.now()
+    code = tokens.sms_code()
     with transaction.atomic():
-        existing = WaitlistEntry.objects.filter(
-            offering=offering, phone=phone, status__in=open_statuses
-        ).first()
-        if existing:
-            return existing
-        try:
-            with transaction.atomic():
-                return WaitlistEntry.objects.create(
-                    offering=offering, phone=phone, language=language
-                )
-        except IntegrityError:  # joined twice at the same moment
-            return WaitlistEntry.objects.get(
-                offering=offering, phone=phone, status__in=open_statuses
-            )
+        entry = WaitlistEntry.objects.create(
+            offering=offering,
+            phone=phone,
+            language=language,
+            code_hash=tokens.token_hash(code),
+            code_expires_at=now + timedelta(minutes=settings.SPORTELLO["CODE_TTL_MINUTES"]),
+        )
+        sms_queue(
+            to=phone,
+            language=language,
+            dedupe_key=f"waitlist:{entry.pk}:code",
+            body=texts.verification_text(code=code, language=language),
+        )
+    return entry
+
+
+def waitlist_confirm(
+    *, entry: WaitlistEntry, code: str, now: datetime | None = None
+) -> WaitlistEntry:
+    """The SMS code proves the number: the entry joins the line (or keeps its first place)."""
+    now = now or timezone.now()
+    max_attempts = settings.SPORTELLO["CODE_MAX_ATTEMPTS"]
+    with transaction.atomic():
+        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.status != WaitlistEntry.Status.PENDING or entry.attempts >= max_attempts:
+            raise TooManyAttempts()
+        if entry.code_expires_at > now and tokens.codes_match(code, entry.code_hash):
+            return _enter_line(entry)
+        entry.attempts += 1  # counted, and committed before the refusal
+        entry.save(update_fields=["attempts"])
+        left = max_attempts - entry.attempts
+    raise TooManyAttempts() if left <= 0 else WrongCode(attempts_left=left)
+
+
+def _enter_line(entry: WaitlistEntry) -> WaitlistEntry:
+    open_statuses = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
+    existing = WaitlistEntry.objects.filter(
+        offering=entry.offering, phone=entry.phone, status__in=open_statuses
+    ).first()
+    entry.code_hash = ""
+    if existing:
+        entry.status = WaitlistEntry.Status.DONE
+        entry.save(update_fields=["status", "code_hash"])
+        return existing
+    entry.status = WaitlistEntry.Status.WAITING
+    try:
+        with transaction.atomic():
+            entry.save(update_fields=["status", "code_hash"])
+    except IntegrityError:  # confirmed twice at the same moment
+        return WaitlistEntry.objects.get(
+            offering=entry.offering, phone=entry.phone, status__in=open_statuses
+        )
+    return entry
 
 
 def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> WaitlistEntry | None:

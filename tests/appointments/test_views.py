@@ -10,6 +10,7 @@ from django.utils import translation
 from appointments import selectors
 from appointments.models import Appointment, OutboundSMS
 from appointments.views import encode_start
+from tests.factories import sms_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +167,18 @@ def test_a_full_offering_offers_the_waiting_list(client, now):
     response = client.post(
         f"/so/book/{offering.desk.city.slug}/{offering.pk}/waitlist/", {"phone": "+393471234567"}
     )
-    assert response.status_code == 200
-    assert offering.waitlist.get().language == "so"
+    assert response.status_code == 302 and response["Location"] == "/so/book/waitlist/verify/"
+    entry = offering.waitlist.get()
+    assert (entry.language, entry.status) == ("so", "pending")
+    page = client.post(
+        "/so/book/waitlist/verify/", {"code": sms_code_for(f"waitlist:{entry.pk}:code")}
+    )
+    assert (
+        _t("so", "You are on the waiting list. When a place becomes free we send you an SMS.")
+        in page.content.decode()
+    )
+    entry.refresh_from_db()
+    assert entry.status == "waiting"
 
 
 def test_the_verify_page_without_a_hold_says_time_is_over(client):
@@ -215,15 +226,16 @@ def test_an_operator_of_another_desk_gets_the_public_form(
 
 def test_a_waiting_list_offer_is_taken_from_the_sms_link(client, now):
     from appointments.services.booking import appointment_cancel
-    from appointments.services.waitlist import waitlist_join
-    from tests.factories import full_offering
+    from tests.factories import full_offering, waiting
 
     offering = full_offering()
-    waitlist_join(offering=offering, phone="+393471234567", language="ar")
+    waiting(offering, "+393471234567", "ar")
     appointment_cancel(appointment=offering.booked[0])
     link = re.search(
         r"https?://[^ ]+/ar/manage/[\w-]+/",
-        OutboundSMS.objects.get(dedupe_key__startswith="waitlist:").body,
+        OutboundSMS.objects.get(
+            dedupe_key__startswith="waitlist:", dedupe_key__endswith=":offer"
+        ).body,
     ).group()
     path = "/" + link.split("/", 3)[3]
     page = client.get(path).content.decode()
@@ -315,17 +327,22 @@ def test_problem_reports_never_keep_a_manage_link(client, offering, first_slot, 
 
 def test_joining_the_waiting_list_again_while_offered_is_fine(client, now):
     from appointments.services.booking import appointment_cancel
-    from appointments.services.waitlist import waitlist_join
-    from tests.factories import full_offering
+    from tests.factories import full_offering, waiting
 
     offering = full_offering()
-    entry = waitlist_join(offering=offering, phone="+393471234567", language="it")
+    entry = waiting(offering, "+393471234567", "it")
     appointment_cancel(appointment=offering.booked[0])
     response = client.post(
         f"/it/book/{offering.desk.city.slug}/{offering.pk}/waitlist/", {"phone": "+393471234567"}
     )
-    assert response.status_code == 200
-    assert offering.waitlist.get() == entry
+    assert response.status_code == 302
+    pending = offering.waitlist.get(status="pending")
+    page = client.post(
+        "/it/book/waitlist/verify/", {"code": sms_code_for(f"waitlist:{pending.pk}:code")}
+    )
+    assert page.status_code == 200
+    entry.refresh_from_db()
+    assert entry.status == "offered"  # the first place and its offer are kept
 
 
 def test_a_hold_found_by_code_cannot_be_taken_without_the_sms_code(client, offering, first_slot):

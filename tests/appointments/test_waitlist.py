@@ -3,9 +3,14 @@ import pytest
 from appointments import selectors
 from appointments.models import Appointment, OutboundSMS, WaitlistEntry
 from appointments.services.booking import appointment_cancel
-from appointments.services.errors import HoldExpired
-from appointments.services.waitlist import waitlist_accept, waitlist_join, waitlist_sweep
-from tests.factories import full_offering
+from appointments.services.errors import HoldExpired, TooManyAttempts, WrongCode
+from appointments.services.waitlist import (
+    waitlist_accept,
+    waitlist_confirm,
+    waitlist_join,
+    waitlist_sweep,
+)
+from tests.factories import full_offering, sms_code_for, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -14,9 +19,9 @@ def test_a_freed_place_is_offered_to_the_first_in_line_who_can_take_it(now):
     offering = full_offering()
     booked = offering.booked
     assert booked and not selectors.offering_slots(offering=offering, now=now)
-    first = waitlist_join(offering=offering, phone="+393471111111", language="ar")
-    waitlist_join(offering=offering, phone="+393472222222", language="it")
-    assert waitlist_join(offering=offering, phone="+393471111111", language="ar") == first
+    first = waiting(offering, "+393471111111", "ar")
+    waiting(offering, "+393472222222", "it")
+    assert waiting(offering, "+393471111111", "ar") == first  # joining again keeps the place
 
     booked[0].phone = "+393470000000"
     appointment_cancel(appointment=booked[0], now=now)
@@ -41,7 +46,7 @@ def test_an_offer_not_taken_in_time_expires(now):
 
     offering = full_offering()
     booked = offering.booked
-    entry = waitlist_join(offering=offering, phone="+393471111111", language="it")
+    entry = waiting(offering, "+393471111111", "it")
     appointment_cancel(appointment=booked[0], now=now)
     entry.refresh_from_db()
     later = now + timedelta(hours=3)
@@ -53,3 +58,24 @@ def test_an_offer_not_taken_in_time_expires(now):
     waitlist_sweep(now=later)
     entry.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.DONE
+
+
+def test_a_number_joins_the_line_only_with_the_sms_code(now):
+    offering = full_offering()
+    entry = waitlist_join(offering=offering, phone="+393471111111", language="it", now=now)
+    assert entry.status == WaitlistEntry.Status.PENDING
+    sms = OutboundSMS.objects.get(dedupe_key=f"waitlist:{entry.pk}:code")
+    assert offering.service.name not in sms.body
+    right = sms_code_for(f"waitlist:{entry.pk}:code")
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(4):
+        with pytest.raises(WrongCode):
+            waitlist_confirm(entry=entry, code=wrong, now=now)
+    with pytest.raises(TooManyAttempts):
+        waitlist_confirm(entry=entry, code=wrong, now=now)
+    with pytest.raises(TooManyAttempts):
+        waitlist_confirm(entry=entry, code=right, now=now)
+    appointment_cancel(appointment=offering.booked[0], now=now)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.PENDING  # never offered a place
+    assert not Appointment.objects.filter(phone="+393471111111").exists()

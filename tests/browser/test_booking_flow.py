@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from appointments.models import Appointment, OutboundSMS, WaitlistEntry
 from tests.browser.axe import assert_accessible
+from tests.factories import sms_code_for
 
 
 def _t(lang: str, text: str) -> str:
@@ -130,8 +131,16 @@ def test_join_the_waiting_list_when_nothing_is_free(page, site_url, city_page):
     assert_accessible(page)
     page.fill("input[name=phone]", "+393471234567")
     page.get_by_role("button", name=_t("so", "Tell me when a place is free")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_t("so", "Check your phone"))
+    assert_accessible(page)
+    entry = WaitlistEntry.objects.get()
+    page.fill("input[name=code]", sms_code_for(f"waitlist:{entry.pk}:code"))
+    page.get_by_role("button", name=_t("so", "Tell me when a place is free")).click()
     expect(page.get_by_role("status")).to_have_text(
         _t("so", "You are on the waiting list. When a place becomes free we send you an SMS.")
     )
     assert_accessible(page)
-    assert WaitlistEntry.objects.get().language == "so"
+    assert (WaitlistEntry.objects.get().language, WaitlistEntry.objects.get().status) == (
+        "so",
+        "waiting",
+    )
