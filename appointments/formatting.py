@@ -28,10 +28,16 @@ def _local(value: datetime, tz: ZoneInfo | None) -> datetime:
     return value.astimezone(tz or ROME)
 
 
-def format_day(value: date | datetime, *, language: str | None = None, style: str = "full") -> str:
-    """``martedì 3 marzo 2026`` / ``الثلاثاء، ٣ مارس ٢٠٢٦``."""
+def format_day(
+    value: date | datetime,
+    *,
+    language: str | None = None,
+    style: str = "full",
+    tz: ZoneInfo | None = None,
+) -> str:
+    """``martedì 3 marzo 2026`` / ``الثلاثاء، ٣ مارس ٢٠٢٦``, the day at the desk."""
     if isinstance(value, datetime):
-        value = _local(value, None).date()
+        value = _local(value, tz).date()
     return babel_dates.format_date(value, format=style, locale=_locale(language))
 
 

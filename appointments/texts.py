@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,10 +17,11 @@ def manage_url(*, token: str, language: str) -> str:
 
 
 def _when(appointment: Appointment) -> dict[str, str]:
-    lang = appointment.language
+    """Day and time as the clock at the desk shows them."""
+    lang, tz = appointment.language, ZoneInfo(appointment.offering.desk.time_zone)
     return {
-        "day": format_day(appointment.start, language=lang, style="medium"),
-        "time": format_time(appointment.start, language=lang),
+        "day": format_day(appointment.start, language=lang, style="medium", tz=tz),
+        "time": format_time(appointment.start, language=lang, tz=tz),
     }
 
 

@@ -332,3 +332,22 @@ def test_only_legal_transitions_are_allowed(offering, first_slot, now):
         appointment.mark_cancelled()
     with pytest.raises(InvalidTransition):
         appointment.mark_booked()
+
+
+def test_sms_texts_show_the_desk_clock_in_the_person_language(now):
+    from zoneinfo import ZoneInfo
+
+    from appointments.formatting import format_time
+
+    offering = OfferingFactory(desk__time_zone="Europe/Lisbon")  # an hour behind Rome
+    start = selectors.offering_slots(offering=offering, now=now)[0].start
+    appointment, _ = appointment_book_on_behalf(
+        offering=offering,
+        start=start,
+        person=Person(phone="+393471234567", language="ti"),
+        booked_by=None,
+        now=now,
+    )
+    body = OutboundSMS.objects.get(dedupe_key=f"appt:{appointment.pk}:confirmed").body
+    assert format_time(start, language="ti", tz=ZoneInfo("Europe/Lisbon")) in body
+    assert format_time(start, language="ti", tz=ZoneInfo("Europe/Rome")) not in body
