@@ -58,6 +58,18 @@ def _limits():
     return settings.SPORTELLO
 
 
+def _count_code_send(request, phone: str) -> None:
+    """One more SMS code for this number and this client; RateLimited past the hour's limit."""
+    rate_limit_hit(
+        scope="code-phone", ident=phone, limit=_limits()["CODE_SENDS_PER_PHONE_PER_HOUR"]
+    )
+    rate_limit_hit(
+        scope="code-client",
+        ident=client_address(request),
+        limit=_limits()["CODE_SENDS_PER_CLIENT_PER_HOUR"],
+    )
+
+
 def too_many(request, message: str | None = None) -> HttpResponse:
     text = message or _("Too many tries. Please wait an hour and try again, or call the desk.")
     return render(request, "appointments/too_many.html", {"message": text}, status=429)
@@ -143,14 +155,7 @@ def details(request, city_slug: str, offering_id: int, start: str):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
-            rate_limit_hit(
-                scope="code-phone", ident=phone, limit=_limits()["CODE_SENDS_PER_PHONE_PER_HOUR"]
-            )
-            rate_limit_hit(
-                scope="code-client",
-                ident=client_address(request),
-                limit=_limits()["CODE_SENDS_PER_CLIENT_PER_HOUR"],
-            )
+            _count_code_send(request, phone)
         except RateLimited:
             return too_many(request)
         _release_previous_hold(request)
@@ -248,11 +253,7 @@ def verify(request):
     if request.method == "POST" and "resend" in request.POST:
         form = CodeForm()
         try:
-            rate_limit_hit(
-                scope="code-phone",
-                ident=appointment.phone,
-                limit=_limits()["CODE_SENDS_PER_PHONE_PER_HOUR"],
-            )
+            _count_code_send(request, appointment.phone)
             appointment_resend_code(appointment=appointment)
         except RateLimited:
             return too_many(request)
@@ -409,14 +410,7 @@ def waitlist(request, city_slug: str, offering_id: int):
         )
     phone = form.cleaned_data["phone"]
     try:
-        rate_limit_hit(
-            scope="code-phone", ident=phone, limit=_limits()["CODE_SENDS_PER_PHONE_PER_HOUR"]
-        )
-        rate_limit_hit(
-            scope="code-client",
-            ident=client_address(request),
-            limit=_limits()["CODE_SENDS_PER_CLIENT_PER_HOUR"],
-        )
+        _count_code_send(request, phone)
     except RateLimited:
         return too_many(request)
     entry = waitlist_join(offering=offering, phone=phone, language=translation.get_language())

@@ -18,10 +18,8 @@ from appointments.services.errors import (
     BookingError,
     NotChangeable,
     SlotUnavailable,
-    TooManyAttempts,
-    WrongCode,
 )
-from appointments.services.rules import phone_limits_check
+from appointments.services.rules import code_attempt, phone_limits_check
 from appointments.services.seats import (
     appointment_access_token,
     live_hold_lock,
@@ -140,26 +138,20 @@ def _confirm(appointment: Appointment) -> str:
 def appointment_verify(*, appointment: Appointment, code: str, now: datetime | None = None) -> str:
     """Checks the SMS code; on success the hold becomes a booking. Returns the manage token."""
     now = now or timezone.now()
-    max_attempts = _rules()["CODE_MAX_ATTEMPTS"]
     with transaction.atomic():
         appointment = live_hold_lock(appointment=appointment, now=now)
         verification = appointment.verification
-        if verification.attempts >= max_attempts:
-            raise TooManyAttempts()
-        if verification.expires_at > now and tokens.codes_match(code, verification.code_hash):
+        refusal = code_attempt(
+            record=verification, code=code, expires_at=verification.expires_at, now=now
+        )
+        if refusal is None:
             refusal = _limits_refusal(appointment=appointment, now=now)
             if refusal is None:
                 return _confirm(appointment)
             # The number is proven but over its limits: release the seat, then say why.
             appointment.mark_cancelled()
             appointment.save(update_fields=["status", "updated_at"])
-        else:
-            # The failed try must be counted, so it commits before the refusal is raised.
-            verification.attempts += 1
-            verification.save(update_fields=["attempts"])
-            left = max_attempts - verification.attempts
-            refusal = TooManyAttempts() if left <= 0 else WrongCode(attempts_left=left)
-    raise refusal
+    raise refusal  # after the block, so that a counted try or a released seat is kept
 
 
 def _limits_refusal(*, appointment: Appointment, now: datetime) -> BookingError | None:

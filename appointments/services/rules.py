@@ -1,4 +1,4 @@
-"""Per-number booking limits, shared by every path that confirms a booking."""
+"""Rules shared by every path that confirms a number: SMS code tries, per-number limits."""
 
 from __future__ import annotations
 
@@ -8,8 +8,30 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 
+from appointments import tokens
 from appointments.models import Appointment, Offering
-from appointments.services.errors import AlreadyBookedService, TooManyBookings
+from appointments.services.errors import (
+    AlreadyBookedService,
+    BookingError,
+    TooManyAttempts,
+    TooManyBookings,
+    WrongCode,
+)
+
+
+def code_attempt(*, record, code: str, expires_at: datetime, now: datetime) -> BookingError | None:
+    """None when the SMS code is right and in time. Otherwise the try is counted on
+    ``record`` (saved now, so that it commits with the caller's transaction before the
+    caller raises) and the refusal to raise is returned."""
+    max_attempts = settings.SPORTELLO["CODE_MAX_ATTEMPTS"]
+    if record.attempts >= max_attempts:
+        return TooManyAttempts()
+    if expires_at > now and tokens.codes_match(code, record.code_hash):
+        return None
+    record.attempts += 1
+    record.save(update_fields=["attempts"])
+    left = max_attempts - record.attempts
+    return TooManyAttempts() if left <= 0 else WrongCode(attempts_left=left)
 
 
 def _serialise_per_phone(phone: str) -> None:

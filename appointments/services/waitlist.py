@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from appointments import selectors, texts, tokens
 from appointments.models import Appointment, Offering, WaitlistEntry
-from appointments.services.errors import NotChangeable, SlotTaken, TooManyAttempts, WrongCode
-from appointments.services.rules import phone_limits_check
+from appointments.services.errors import NotChangeable, SlotTaken, TooManyAttempts
+from appointments.services.rules import code_attempt, phone_limits_check
 from appointments.services.seats import appointment_access_token, live_hold_lock, seat_take
 from appointments.services.sms import sms_queue
 
@@ -47,17 +47,14 @@ def waitlist_confirm(
 ) -> WaitlistEntry:
     """The SMS code proves the number: the entry joins the line (or keeps its first place)."""
     now = now or timezone.now()
-    max_attempts = settings.SPORTELLO["CODE_MAX_ATTEMPTS"]
     with transaction.atomic():
         entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
-        if entry.status != WaitlistEntry.Status.PENDING or entry.attempts >= max_attempts:
+        if entry.status != WaitlistEntry.Status.PENDING:
             raise TooManyAttempts()
-        if entry.code_expires_at > now and tokens.codes_match(code, entry.code_hash):
+        refusal = code_attempt(record=entry, code=code, expires_at=entry.code_expires_at, now=now)
+        if refusal is None:
             return _enter_line(entry)
-        entry.attempts += 1  # counted, and committed before the refusal
-        entry.save(update_fields=["attempts"])
-        left = max_attempts - entry.attempts
-    raise TooManyAttempts() if left <= 0 else WrongCode(attempts_left=left)
+    raise refusal  # after the block, so that the counted try is kept
 
 
 def _enter_line(entry: WaitlistEntry) -> WaitlistEntry:
