@@ -90,6 +90,11 @@ def city_offerings(*, city: City):
         .select_related("desk", "service")
         .order_by("service__name", "desk__name")
     )
+    return localize_services(offerings)
+
+
+def localize_services(offerings: list[Offering]) -> list[Offering]:
+    """Sets ``localized_service``: each offering's service in the active language."""
     localized = service_translations([o.service for o in offerings])
     for offering in offerings:
         offering.localized_service = localized.get(

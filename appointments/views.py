@@ -39,7 +39,6 @@ from appointments.services.waitlist import waitlist_accept, waitlist_confirm, wa
 HOLD_SESSION_KEY = "booking_hold"
 DONE_SESSION_KEY = "booking_done"
 WAITLIST_SESSION_KEY = "waitlist_pending"
-MANAGE_SESSION_KEY = "managed_bookings"
 DAYS_PER_PAGE = 7
 
 
@@ -81,9 +80,7 @@ def _offering(city_slug: str, offering_id: int) -> Offering:
         pk=offering_id,
         desk__city__slug=city_slug,
     )
-    localized = selectors.service_translations([offering.service])
-    offering.localized_service = localized.get(offering.service.translation_key, offering.service)
-    return offering
+    return selectors.localize_services([offering])[0]
 
 
 def city_list(request):
@@ -111,7 +108,10 @@ def time_list(
     move_token: str | None = None,
     appointment: Appointment | None = None,
 ):
-    offering = appointment.offering if appointment else _offering(city_slug, offering_id)
+    if appointment:
+        offering = selectors.localize_services([appointment.offering])[0]
+    else:
+        offering = _offering(city_slug, offering_id)
     tz = ZoneInfo(offering.desk.time_zone)
     slots = selectors.offering_slots(offering=offering)
     days = _days(slots, tz)
@@ -283,16 +283,14 @@ def _manage_context(appointment: Appointment, token: str) -> dict:
     desk = appointment.offering.desk
     tz = ZoneInfo(desk.time_zone)
     place = desk.place_on(appointment.start.astimezone(tz).date())
-    localized = selectors.service_translations([appointment.offering.service])
+    offering = selectors.localize_services([appointment.offering])[0]
     return {
         "appointment": appointment,
         "token": token,
         "desk": desk,
         "place": place,
         "tz": tz,
-        "service": localized.get(
-            appointment.offering.service.translation_key, appointment.offering.service
-        ),
+        "service": offering.localized_service,
         "map_url": calendar.map_url(place) if place else "",
         "is_offer": appointment.status == Appointment.Status.HELD,
         "changeable": appointment.status == Appointment.Status.BOOKED

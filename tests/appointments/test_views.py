@@ -128,6 +128,7 @@ def test_moving_a_booking_from_the_manage_link(client, offering):
     manage_url = _book(client, offering, slots[0]).split("?")[0]
     page = client.get(manage_url + "move/").content.decode()
     assert f'value="{encode_start(slots[5].start)}"' in page
+    assert offering.service.name in page
     response = client.post(manage_url + "move/", {"start": encode_start(slots[5].start)})
     assert response.status_code == 302
     assert Appointment.objects.get().start == slots[5].start
