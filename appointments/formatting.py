@@ -15,17 +15,16 @@ from django.utils import timezone, translation
 
 from config.languages import babel_locale
 
-ROME = ZoneInfo("Europe/Rome")
-
 
 def _locale(language: str | None) -> str:
     return babel_locale(language or translation.get_language() or "it")
 
 
 def _local(value: datetime, tz: ZoneInfo | None) -> datetime:
+    """In ``tz``, else in the active time zone (a desk's page activates the desk's)."""
     if timezone.is_naive(value):
         return value
-    return value.astimezone(tz or ROME)
+    return value.astimezone(tz or timezone.get_current_timezone())
 
 
 def format_day(

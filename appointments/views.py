@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import render as django_render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -40,6 +41,13 @@ HOLD_SESSION_KEY = "booking_hold"
 DONE_SESSION_KEY = "booking_done"
 WAITLIST_SESSION_KEY = "waitlist_pending"
 DAYS_PER_PAGE = 7
+
+
+def render(request, template_name, context=None, status=None):
+    """Django's render; a page about one desk (a ``tz`` in its context) shows that desk's clock."""
+    tz = (context or {}).get("tz")
+    with timezone.override(tz) if tz else contextlib.nullcontext():
+        return django_render(request, template_name, context, status=status)
 
 
 def encode_start(start: datetime) -> str:
@@ -275,6 +283,7 @@ def verify(request):
         "form": form,
         "error": error,
         "masked_phone": mask_phone(appointment.phone),
+        "tz": ZoneInfo(appointment.offering.desk.time_zone),
     }
     return render(request, "appointments/verify.html", context)
 

@@ -12,7 +12,15 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from appointments.admin_views import DeskScopedForm, DeskScopedViewSet
-from appointments.models import Appointment, City, Closure, Desk, Offering, Service
+from appointments.models import (
+    Appointment,
+    City,
+    Closure,
+    Desk,
+    Offering,
+    OutboundSMS,
+    Service,
+)
 
 
 class CityViewSet(SnippetViewSet):
@@ -107,6 +115,20 @@ class AppointmentViewSet(DeskScopedViewSet):
     search_fields = ["code"]
 
 
+class OutboundSMSViewSet(SnippetViewSet):
+    """The outbox, for administrators: what was sent, what failed, what is stuck in sending.
+
+    Numbers and texts are not listed (codes and manage links are in the texts)."""
+
+    model = OutboundSMS
+    icon = "mail"
+    list_display = ["dedupe_key", "status", "attempts", "last_error", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["dedupe_key"]
+    inspect_view_enabled = False
+    panels = [FieldPanel("status")]  # an administrator may requeue a row stuck in "sending"
+
+
 class BookingGroup(SnippetViewSetGroup):
     menu_label = _("Bookings")
     menu_icon = "date"
@@ -118,6 +140,7 @@ class BookingGroup(SnippetViewSetGroup):
         OfferingViewSet,
         ClosureViewSet,
         AppointmentViewSet,
+        OutboundSMSViewSet,
     )
 
 

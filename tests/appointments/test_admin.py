@@ -119,3 +119,25 @@ def test_other_desks_cannot_be_deleted_chosen_or_closed(client, operator, editor
     )
     assert response.status_code == 200  # the form refuses a desk that is not theirs
     assert not Closure.objects.filter(desk=theirs).exists()
+
+
+def test_the_outbox_is_listed_for_administrators_without_numbers_or_texts(
+    client, django_user_model, operator
+):
+    from appointments.models import OutboundSMS
+
+    OutboundSMS.objects.create(
+        to="+393471234567",
+        body="code 123456",
+        language="it",
+        dedupe_key="appt:1:code:1",
+        status="failed",
+        last_error="ConnectionError",
+    )
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    page = client.get("/admin/snippets/appointments/outboundsms/").content.decode()
+    assert "appt:1:code:1" in page and "ConnectionError" in page
+    assert "3471234567" not in page and "123456" not in page
+    client.force_login(operator)
+    assert client.get("/admin/snippets/appointments/outboundsms/").status_code in (302, 403)

@@ -352,3 +352,18 @@ def test_a_hold_found_by_code_cannot_be_taken_without_the_sms_code(client, offer
     response = client.post("/it/manage/", {"phone": "+393471234567", "code": held.code})
     assert response.status_code == 200  # not found: only confirmed bookings are looked up
     assert Appointment.objects.get().status == "held"
+
+
+def test_pages_about_a_desk_show_its_own_clock(client, now):
+    from zoneinfo import ZoneInfo
+
+    from appointments.formatting import format_time
+    from tests.factories import OfferingFactory
+
+    offering = OfferingFactory(desk__time_zone="Europe/Lisbon")  # an hour behind Rome
+    slot = selectors.offering_slots(offering=offering)[0]
+    page = client.get(_details_url(offering, slot)).content.decode()
+    with translation.override("it"):
+        lisbon = format_time(slot.start, tz=ZoneInfo("Europe/Lisbon"))
+        rome = format_time(slot.start, tz=ZoneInfo("Europe/Rome"))
+    assert lisbon in page and rome not in page
