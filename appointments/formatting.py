@@ -49,14 +49,5 @@ def format_time(
     return babel_dates.format_time(value, format="short", locale=_locale(language))
 
 
-def format_datetime(
-    value: datetime, *, language: str | None = None, tz: ZoneInfo | None = None
-) -> str:
-    local = _local(value, tz)
-    return babel_dates.format_datetime(
-        local.replace(tzinfo=None), format="medium", locale=_locale(language)
-    )
-
-
 def format_number(value: int | float, *, language: str | None = None) -> str:
     return babel_numbers.format_decimal(value, locale=_locale(language))
