@@ -4,31 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from appointments.formkit import FriendlyForm
-from appointments.phones import phone_normalize
-
-
-class PhoneField(forms.CharField):
-    """A phone number in any usual writing, cleaned to E.164 with a message in the language."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Your mobile phone number"))
-        kwargs.setdefault("max_length", 25)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "dir": "ltr"}
-            ),
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return phone_normalize(value) if value else value
+from core.forms import FriendlyForm, PhoneField, SmsCodeField, code_text
 
 
 class DetailsForm(FriendlyForm):
@@ -83,25 +62,7 @@ class OnBehalfForm(DetailsForm):
 
 
 class CodeForm(FriendlyForm):
-    code = forms.CharField(
-        label=_("The 6-digit code from the SMS"),
-        min_length=6,
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "pattern": "[0-9]{6}",
-                "dir": "ltr",
-            }
-        ),
-    )
-
-    def clean_code(self):
-        code = "".join(ch for ch in self.cleaned_data["code"] if not ch.isspace())
-        if not code.isdigit():
-            raise ValidationError(_("Write the 6 digits from the SMS."))
-        return code
+    code = SmsCodeField(label=_("The 6-digit code from the SMS"))
 
 
 class LookupForm(FriendlyForm):
@@ -113,6 +74,9 @@ class LookupForm(FriendlyForm):
             attrs={"autocapitalize": "characters", "autocomplete": "off", "dir": "ltr"}
         ),
     )
+
+    def clean_code(self):
+        return code_text(self.cleaned_data["code"])
 
 
 class WaitlistForm(FriendlyForm):

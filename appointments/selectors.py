@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from appointments import availability
 from appointments.models import Appointment, City, Closure, DeskStop, Offering, Service
-from appointments.tokens import token_hash
+from core.tokens import token_hash
 
 
 def _taken(*, offering: Offering, since: datetime, until: datetime, now: datetime) -> dict:
@@ -129,13 +129,12 @@ def appointment_by_token(*, token: str) -> Appointment | None:
 
 
 def appointment_by_code(*, code: str, phone: str) -> Appointment | None:
-    """The confirmed booking with this code and phone; None whatever part was wrong."""
+    """The confirmed booking with this code (cleaned by the form) and phone; None whatever
+    part was wrong."""
     return (
-        Appointment.objects.filter(
-            status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
-        )
+        Appointment.objects.booked()
         .select_related("offering__desk__city", "offering__service")
-        .filter(code=code.strip().upper().replace(" ", ""), phone=phone)
+        .filter(code=code, phone=phone)
         .first()
     )
 

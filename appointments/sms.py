@@ -10,7 +10,7 @@ from typing import ClassVar, Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from appointments.redaction import phone_fingerprint
+from core.phones import phone_pseudonym
 
 logger = logging.getLogger("appointments.sms")
 
@@ -34,7 +34,7 @@ class ConsoleBackend:
 
     def send(self, *, to: str, body: str) -> SendResult:
         provider_id = f"console-{uuid.uuid4().hex[:12]}"
-        logger.warning("SMS %s to %s: %s", provider_id, phone_fingerprint(to), body)
+        logger.warning("SMS %s to %s: %s", provider_id, phone_pseudonym(to), body)
         return SendResult(provider_id=provider_id)
 
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from appointments.formatting import format_day, format_time
 from appointments.models import Appointment
+from core.formatting import format_day, format_time
 
 
 def manage_url(*, token: str, language: str) -> str:

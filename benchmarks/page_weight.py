@@ -60,14 +60,17 @@ def weigh(client, url: str) -> dict[str, int]:
 
 def booking_flow(client, lang: str) -> list[tuple[str, dict[str, int]]]:
     """Walks the booking flow in one language, weighing each page as a person sees it."""
+    from django.urls import reverse
+    from django.utils import translation
+
     from appointments import selectors
     from appointments.models import Appointment, City, OutboundSMS
-    from appointments.views import encode_start
 
     city = City.objects.get(slug="perugia")
     offering = selectors.city_offerings(city=city)[0]
     slot = selectors.offering_slots(offering=offering)[0]
-    details = f"/{lang}/book/perugia/{offering.pk}/{encode_start(slot.start)}/"
+    with translation.override(lang):
+        details = reverse("appointments:details", args=["perugia", offering.pk, slot.start])
     rows = [
         (f"{lang} 1 city", weigh(client, f"/{lang}/book/")),
         (f"{lang} 2 service", weigh(client, f"/{lang}/book/perugia/")),

@@ -50,7 +50,7 @@ def populate(count: int):
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     rows: list[Appointment] = []
 
-    def add(offering, start, seat, status="booked"):
+    def add(offering, start, seat, status="confirmed"):
         rows.append(
             Appointment(
                 offering=offering,
@@ -75,7 +75,7 @@ def populate(count: int):
         base = now - timedelta(days=400) if offering is target else now - timedelta(days=90)
         for i in range(per if offering is not target else count - len(rows) - per * 9):
             start = base + offering.duration * (i // offering.capacity)
-            add(offering, start, i % offering.capacity + 1, "booked" if i % 7 else "cancelled")
+            add(offering, start, i % offering.capacity + 1, "confirmed" if i % 7 else "cancelled")
     Appointment.objects.bulk_create(rows, batch_size=5000)
     return Offering.objects.select_related("desk").get(pk=target.pk)
 

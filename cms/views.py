@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from django import forms
@@ -12,10 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from appointments.formkit import FriendlyForm
-from appointments.ratelimit import RateLimited, client_address, rate_limit_hit
-from appointments.views import too_many
 from cms.models import ProblemReport
+from core.forms import FriendlyForm
+from core.ratelimit import rate_limit
+from core.redaction import redact_secrets
 
 
 class FooterPageView(TemplateView):
@@ -32,27 +31,20 @@ class ProblemReportForm(FriendlyForm):
     page = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300)
 
 
-SECRET_PATH = re.compile(r"/manage/[^/?#]+")
-
-
 def page_without_secrets(url: str) -> str:
     """The page a report is about, minus manage tokens (editors read reports)."""
-    path = urlsplit(url).path
-    return SECRET_PATH.sub("/manage/…", path)
+    return redact_secrets(urlsplit(url).path)
 
 
+@rate_limit("problem-report")
 def report_problem(request):
     """A form anyone can use; it stores the report for the editors to read in the admin."""
     if request.method == "POST":
         form = ProblemReportForm(request.POST)
-        try:
-            rate_limit_hit(scope="problem-report", ident=client_address(request), limit=10)
-        except RateLimited:
-            return too_many(request)
         if form.is_valid():
             ProblemReport.objects.create(
                 page=page_without_secrets(form.cleaned_data["page"]),
-                message=form.cleaned_data["message"],
+                message=redact_secrets(form.cleaned_data["message"]),
                 language=translation.get_language(),
             )
             return render(request, "cms/report_problem.html", {"sent": True})

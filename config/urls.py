@@ -8,6 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.health import healthz
 
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),

@@ -62,7 +62,7 @@ class OfferingFactory(factory.django.DjangoModelFactory):
             ScheduleRule.objects.create(offering=self, weekday=weekday, start=start, end=end)
 
 
-class BookedAppointmentFactory(factory.django.DjangoModelFactory):
+class ConfirmedAppointmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Appointment
 
@@ -76,10 +76,10 @@ class BookedAppointmentFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"+39347{n:07d}")
     language = "it"
     code = factory.Sequence(lambda n: f"T{n:05d}")
-    status = Appointment.Status.BOOKED
+    status = Appointment.Status.CONFIRMED
 
 
-class CancelledAppointmentFactory(BookedAppointmentFactory):
+class CancelledAppointmentFactory(ConfirmedAppointmentFactory):
     status = Appointment.Status.CANCELLED
 
 
@@ -103,19 +103,32 @@ def full_offering(**kwargs) -> Offering:
     return offering
 
 
-def sms_code_for(key_prefix: str) -> str:
-    """The 6-digit code in the newest queued SMS whose event key starts with the prefix."""
+def sms_code_for(challenge) -> str:
+    """The 6-digit code in the newest SMS sent for a phone challenge (or its id)."""
     import re
 
     from appointments.models import OutboundSMS
 
-    body = OutboundSMS.objects.filter(dedupe_key__startswith=key_prefix).latest("pk").body
+    pk = getattr(challenge, "pk", challenge)
+    body = OutboundSMS.objects.filter(dedupe_key__startswith=f"challenge:{pk}:").latest("pk").body
     return re.search(r"\b\d{6}\b", body).group()
+
+
+def last_sms_code(to: str | None = None) -> str:
+    """The 6-digit code of the newest code SMS (to one number, if given)."""
+    import re
+
+    from appointments.models import OutboundSMS
+
+    sent = OutboundSMS.objects.filter(dedupe_key__startswith="challenge:")
+    if to:
+        sent = sent.filter(to=to)
+    return re.search(r"\b\d{6}\b", sent.latest("pk").body).group()
 
 
 def waiting(offering: Offering, phone: str, language: str = "it"):
     """A confirmed place on the waiting list (joined, then the SMS code typed)."""
     from appointments.services.waitlist import waitlist_confirm, waitlist_join
 
-    entry = waitlist_join(offering=offering, phone=phone, language=language)
-    return waitlist_confirm(entry=entry, code=sms_code_for(f"waitlist:{entry.pk}:code"))
+    entry, _sent = waitlist_join(offering=offering, phone=phone, language=language)
+    return waitlist_confirm(entry=entry, code=sms_code_for(entry.challenge_id))

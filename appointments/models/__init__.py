@@ -4,24 +4,24 @@ from appointments.models.booking import (
     AccessToken,
     Appointment,
     InvalidTransition,
-    PhoneVerification,
     WaitlistEntry,
 )
+from appointments.models.challenge import PhoneChallenge
 from appointments.models.offer import Closure, Offering, ScheduleRule, Service
 from appointments.models.places import City, Desk, DeskStop
 from appointments.models.sms import OutboundSMS
 
 __all__ = [
     "AccessToken",
-    "InvalidTransition",
     "Appointment",
     "City",
     "Closure",
     "Desk",
     "DeskStop",
+    "InvalidTransition",
     "Offering",
     "OutboundSMS",
-    "PhoneVerification",
+    "PhoneChallenge",
     "ScheduleRule",
     "Service",
     "WaitlistEntry",

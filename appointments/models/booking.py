@@ -1,6 +1,8 @@
-"""Bookings, the phone check that confirms them, and the waiting list."""
+"""Bookings and the waiting list, with lifecycles that record when and by whom."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appointments.models.challenge import PhoneChallenge
 from appointments.models.offer import Offering
 
 
@@ -15,38 +18,66 @@ class InvalidTransition(ValueError):
     """A lifecycle change that the status does not allow."""
 
 
+class AppointmentStatus(models.TextChoices):
+    HELD = "held", _("Held while the phone is checked")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CHECKED_IN = "checked_in", _("Checked in")
+    SERVED = "served", _("Served")
+    NO_SHOW = "no_show", _("Did not come")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Hold ran out")
+    RELEASED = "released", _("Hold given up")
+
+
+# A seat is taken while the appointment is in one of these (the partial unique index).
+ACTIVE_STATUSES = (
+    AppointmentStatus.HELD,
+    AppointmentStatus.CONFIRMED,
+    AppointmentStatus.CHECKED_IN,
+)
+# What counts as a person's booking for the per-number limits.
+BOOKED_STATUSES = (AppointmentStatus.CONFIRMED, AppointmentStatus.CHECKED_IN)
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status__in=Appointment.ACTIVE)
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def booked(self):
+        return self.filter(status__in=BOOKED_STATUSES)
 
     def upcoming(self, now=None):
         return self.active().filter(end__gt=now or timezone.now())
 
     def stale_holds(self, now=None):
         return self.filter(
-            status=Appointment.Status.HELD, hold_expires_at__lte=now or timezone.now()
+            status=AppointmentStatus.HELD, hold_expires_at__lte=now or timezone.now()
+        )
+
+    def live_holds(self, now=None):
+        return self.filter(status=AppointmentStatus.HELD, hold_expires_at__gt=now or timezone.now())
+
+    def expire_stale(self, *, now: datetime) -> int:
+        """The bulk form of ``Appointment.expire``: holds whose time is over become expired."""
+        return self.stale_holds(now).update(
+            status=AppointmentStatus.EXPIRED, hold_ended_at=now, hold_client="", updated_at=now
         )
 
 
 class Appointment(models.Model):
     """A visit booked at an offering. Each active booking takes one numbered seat of its slot."""
 
-    class Status(models.TextChoices):
-        HELD = "held", _("Held while the phone is checked")
-        BOOKED = "booked", _("Booked")
-        CHECKED_IN = "checked_in", _("Checked in")
-        SERVED = "served", _("Served")
-        NO_SHOW = "no_show", _("Did not come")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    ACTIVE = (Status.HELD, Status.BOOKED, Status.CHECKED_IN)
+    Status = AppointmentStatus
+    ACTIVE = ACTIVE_STATUSES
     TRANSITIONS: dict[str, set[str]] = {
-        Status.HELD: {Status.BOOKED, Status.CANCELLED},
-        Status.BOOKED: {Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW},
+        Status.HELD: {Status.CONFIRMED, Status.EXPIRED, Status.RELEASED},
+        Status.CONFIRMED: {Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW},
         Status.CHECKED_IN: {Status.SERVED, Status.NO_SHOW},
         Status.SERVED: set(),
         Status.NO_SHOW: set(),
         Status.CANCELLED: set(),
+        Status.EXPIRED: set(),
+        Status.RELEASED: set(),
     }
 
     offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="appointments")
@@ -65,6 +96,11 @@ class Appointment(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.HELD
     )
     hold_expires_at = models.DateTimeField(null=True, blank=True)
+    # A keyed hash of the client's network while the hold lives (holds per address).
+    hold_client = models.CharField(max_length=64, blank=True, editable=False)
+    challenge = models.OneToOneField(
+        PhoneChallenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -75,6 +111,29 @@ class Appointment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When each step happened, and which staff member took it (empty: the person did).
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    hold_ended_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    served_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    no_show_at = models.DateTimeField(_("marked as not come at"), null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -84,11 +143,14 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["offering", "start"], name="appt_offering_start"),
             models.Index(fields=["phone", "status"], name="appt_phone_status"),
+            models.Index(
+                fields=["hold_client"], name="appt_live_hold_client", condition=~Q(hold_client="")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["offering", "start", "seat"],
-                condition=Q(status__in=["held", "booked", "checked_in"]),
+                condition=Q(status__in=ACTIVE_STATUSES),
                 name="one_active_booking_per_seat",
             ),
             models.CheckConstraint(
@@ -97,7 +159,7 @@ class Appointment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["code"],
-                condition=Q(status__in=["held", "booked", "checked_in"]),
+                condition=Q(status__in=ACTIVE_STATUSES),
                 name="booking_code_unique_among_active",
             ),
             models.CheckConstraint(
@@ -112,28 +174,49 @@ class Appointment(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in self.ACTIVE
+        return self.status in ACTIVE_STATUSES
 
-    def _move_to(self, status: str) -> None:
+    def _move_to(self, status: str, *, stamp: str, now: datetime, **fields) -> None:
+        """Checks the transition, sets the status and its time stamp, saves those fields."""
         if status not in self.TRANSITIONS[self.status]:
             raise InvalidTransition(f"An appointment cannot go from {self.status} to {status}.")
-        self.status = status
+        self.status, self.updated_at = status, now
+        setattr(self, stamp, now)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=["status", "updated_at", stamp, *fields])
 
-    def mark_booked(self) -> None:
-        self._move_to(self.Status.BOOKED)
-        self.hold_expires_at = None
+    def _end_hold(self, status: str, *, now: datetime) -> None:
+        self._move_to(status, stamp="hold_ended_at", now=now, hold_client="")
 
-    def mark_cancelled(self) -> None:
-        self._move_to(self.Status.CANCELLED)
+    def confirm(self, *, now: datetime) -> None:
+        self._move_to(
+            self.Status.CONFIRMED,
+            stamp="confirmed_at",
+            now=now,
+            hold_expires_at=None,
+            hold_client="",
+        )
 
-    def mark_checked_in(self) -> None:
-        self._move_to(self.Status.CHECKED_IN)
+    def expire(self, *, now: datetime) -> None:
+        """The hold's time ran out."""
+        self._end_hold(self.Status.EXPIRED, now=now)
 
-    def mark_served(self) -> None:
-        self._move_to(self.Status.SERVED)
+    def release(self, *, now: datetime) -> None:
+        """The hold was given up: another time chosen, an offer declined, over a limit."""
+        self._end_hold(self.Status.RELEASED, now=now)
 
-    def mark_no_show(self) -> None:
-        self._move_to(self.Status.NO_SHOW)
+    def cancel(self, *, now: datetime, by=None) -> None:
+        self._move_to(self.Status.CANCELLED, stamp="cancelled_at", now=now, cancelled_by=by)
+
+    def check_in(self, *, now: datetime, by=None) -> None:
+        self._move_to(self.Status.CHECKED_IN, stamp="checked_in_at", now=now, checked_in_by=by)
+
+    def mark_served(self, *, now: datetime) -> None:
+        self._move_to(self.Status.SERVED, stamp="served_at", now=now)
+
+    def mark_no_show(self, *, now: datetime) -> None:
+        self._move_to(self.Status.NO_SHOW, stamp="no_show_at", now=now)
 
 
 class AccessToken(models.Model):
@@ -147,51 +230,96 @@ class AccessToken(models.Model):
         verbose_name = _("manage link")
 
 
-class PhoneVerification(models.Model):
-    """The 6-digit SMS code that turns a held slot into a booking."""
+class WaitlistStatus(models.TextChoices):
+    PENDING = "pending", _("Held while the phone is checked")
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered a place")
+    ACCEPTED = "accepted", _("Took the place")
+    DECLINED = "declined", _("Declined the place")
+    OFFER_EXPIRED = "offer_expired", _("Did not answer the offer")
+    LEFT = "left", _("Left the list")
+    DUPLICATE = "duplicate", _("Already on the list")
 
-    appointment = models.OneToOneField(
-        Appointment, on_delete=models.CASCADE, related_name="verification"
-    )
-    code_hash = models.CharField(max_length=64)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sends = models.PositiveSmallIntegerField(default=1)
 
-    class Meta:
-        verbose_name = _("phone check")
+OPEN_WAITLIST_STATUSES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 
 
 class WaitlistEntry(models.Model):
     """Somebody waiting for a place at an offering when nothing was free."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Held while the phone is checked")
-        WAITING = "waiting", _("Waiting")
-        OFFERED = "offered", _("Offered a place")
-        DONE = "done", _("Booked or withdrawn")
+    Status = WaitlistStatus
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.PENDING: {Status.WAITING, Status.DUPLICATE},
+        Status.WAITING: {Status.OFFERED, Status.LEFT},
+        Status.OFFERED: {
+            Status.ACCEPTED,
+            Status.DECLINED,
+            Status.OFFER_EXPIRED,
+            Status.LEFT,
+        },
+        Status.ACCEPTED: set(),
+        Status.DECLINED: set(),
+        Status.OFFER_EXPIRED: set(),
+        Status.LEFT: set(),
+        Status.DUPLICATE: set(),
+    }
 
     offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="waitlist")
     phone = models.CharField(_("phone number"), max_length=20)
     language = models.CharField(_("language"), max_length=10)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.PENDING)
     # Joining needs the SMS code too: nobody puts a stranger's number on the list.
-    code_hash = models.CharField(max_length=64, blank=True)
-    code_expires_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    challenge = models.OneToOneField(
+        PhoneChallenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     offered = models.ForeignKey(
         Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["joined_at", "created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["offering", "phone"],
-                condition=Q(status__in=["waiting", "offered"]),
+                condition=Q(status__in=OPEN_WAITLIST_STATUSES),
                 name="one_waitlist_place_per_phone",
             )
         ]
         verbose_name = _("waiting list entry")
         verbose_name_plural = _("waiting list")
+
+    def _move_to(self, status: str, *, now: datetime, stamp: str = "ended_at", **fields) -> None:
+        if status not in self.TRANSITIONS[self.status]:
+            raise InvalidTransition(
+                f"A waiting-list entry cannot go from {self.status} to {status}."
+            )
+        self.status = status
+        fields[stamp] = now
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=["status", *fields])
+
+    def join(self, *, now: datetime) -> None:
+        self._move_to(self.Status.WAITING, now=now, stamp="joined_at")
+
+    def mark_duplicate(self, *, now: datetime) -> None:
+        self._move_to(self.Status.DUPLICATE, now=now)
+
+    def offer(self, *, appointment: Appointment, now: datetime) -> None:
+        self._move_to(self.Status.OFFERED, now=now, stamp="offered_at", offered=appointment)
+
+    def accept(self, *, now: datetime) -> None:
+        self._move_to(self.Status.ACCEPTED, now=now)
+
+    def decline(self, *, now: datetime) -> None:
+        self._move_to(self.Status.DECLINED, now=now)
+
+    def offer_expired(self, *, now: datetime) -> None:
+        self._move_to(self.Status.OFFER_EXPIRED, now=now)
+
+    def leave(self, *, now: datetime) -> None:
+        self._move_to(self.Status.LEFT, now=now)

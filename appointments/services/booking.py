@@ -12,22 +12,27 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from appointments import selectors, texts, tokens
-from appointments.models import Appointment, Offering, PhoneVerification
+from appointments import selectors, texts
+from appointments.models import Appointment, Offering
+from appointments.services.challenges import challenge_issue, challenge_resend, challenge_verify
 from appointments.services.errors import (
-    BookingError,
+    Busy,
     NotChangeable,
+    OverPhoneLimit,
     SlotUnavailable,
+    TooManyHolds,
 )
-from appointments.services.rules import code_attempt, phone_limits_check
+from appointments.services.rules import phone_limits_check
 from appointments.services.seats import (
     appointment_access_token,
+    appointment_confirm,
     live_hold_lock,
     seat_move,
     seat_take,
 )
 from appointments.services.sms import sms_queue
 from appointments.services.waitlist import waitlist_offer_next
+from core.locking import LockTimeout, lock_objects
 
 
 def _rules() -> dict:
@@ -71,32 +76,47 @@ def _seat_for(
     )
 
 
+def _holds_per_client_check(*, client: str, now: datetime) -> None:
+    """Holding is not hoarding: one address keeps a few live holds at most."""
+    if not client:
+        return
+    try:
+        lock_objects([f"holds:{client}"])
+    except LockTimeout as exc:
+        raise Busy() from exc
+    live = Appointment.objects.live_holds(now).filter(hold_client=client).count()
+    if live >= _rules()["HOLDS_PER_CLIENT"]:
+        raise TooManyHolds()
+
+
 def appointment_hold(
-    *, offering: Offering, start: datetime, person: Person, now: datetime | None = None
+    *,
+    offering: Offering,
+    start: datetime,
+    person: Person,
+    client: str = "",
+    now: datetime | None = None,
 ) -> Appointment:
-    """Holds a seat for 10 minutes and sends a 6-digit code to the phone."""
+    """Holds a seat for 10 minutes and sends a 6-digit code to the phone.
+
+    ``client`` is a keyed hash of the client's network: it counts live holds per address.
+    """
     now = now or timezone.now()
+    expires = now + timedelta(minutes=_rules()["HOLD_MINUTES"])
     with transaction.atomic():
-        appointment = _seat_for(
+        _holds_per_client_check(client=client, now=now)
+        challenge = challenge_issue(
+            phone=person.phone, language=person.language, now=now, not_after=expires
+        )
+        return _seat_for(
             offering=offering,
             start=start,
             person=person,
             now=now,
-            hold_expires_at=now + timedelta(minutes=_rules()["HOLD_MINUTES"]),
+            hold_expires_at=expires,
+            hold_client=client,
+            challenge=challenge,
         )
-        code = tokens.sms_code()
-        PhoneVerification.objects.create(
-            appointment=appointment,
-            code_hash=tokens.token_hash(code),
-            expires_at=now + timedelta(minutes=_rules()["CODE_TTL_MINUTES"]),
-        )
-        sms_queue(
-            to=person.phone,
-            language=person.language,
-            dedupe_key=f"appt:{appointment.pk}:code:1",
-            body=texts.verification_text(code=code, language=person.language),
-        )
-    return appointment
 
 
 def appointment_resend_code(*, appointment: Appointment, now: datetime | None = None) -> None:
@@ -104,67 +124,39 @@ def appointment_resend_code(*, appointment: Appointment, now: datetime | None = 
     now = now or timezone.now()
     with transaction.atomic():
         appointment = live_hold_lock(appointment=appointment, now=now)
-        verification = appointment.verification
-        code = tokens.sms_code()
-        verification.code_hash, verification.attempts = tokens.token_hash(code), 0
-        verification.sends += 1
-        verification.expires_at = min(
-            now + timedelta(minutes=_rules()["CODE_TTL_MINUTES"]), appointment.hold_expires_at
-        )
-        verification.save()
-        sms_queue(
-            to=appointment.phone,
+        challenge_resend(
+            challenge=appointment.challenge,
             language=appointment.language,
-            dedupe_key=f"appt:{appointment.pk}:code:{verification.sends}",
-            body=texts.verification_text(code=code, language=appointment.language),
+            now=now,
+            not_after=appointment.hold_expires_at,
         )
-
-
-def _confirm(appointment: Appointment) -> str:
-    """Marks booked, issues the manage token and queues the confirmation SMS."""
-    appointment.mark_booked()
-    appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])
-    token = appointment_access_token(appointment=appointment)
-    if appointment.phone:
-        sms_queue(
-            to=appointment.phone,
-            language=appointment.language,
-            dedupe_key=f"appt:{appointment.pk}:confirmed",
-            body=texts.confirmation_text(appointment=appointment, token=token),
-        )
-    return token
 
 
 def appointment_verify(*, appointment: Appointment, code: str, now: datetime | None = None) -> str:
-    """Checks the SMS code; on success the hold becomes a booking. Returns the manage token."""
+    """Checks the SMS code; on success the hold becomes a booking. Returns the manage token.
+
+    If the proven number is over a per-number limit, the seat is released and the refusal
+    carries links to the bookings in the way (the number is proven: they are its own).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         appointment = live_hold_lock(appointment=appointment, now=now)
-        verification = appointment.verification
-        refusal = code_attempt(
-            record=verification, code=code, expires_at=verification.expires_at, now=now
-        )
+        refusal = challenge_verify(challenge=appointment.challenge, code=code, now=now)
         if refusal is None:
-            refusal = _limits_refusal(appointment=appointment, now=now)
-            if refusal is None:
-                return _confirm(appointment)
-            # The number is proven but over its limits: release the seat, then say why.
-            appointment.mark_cancelled()
-            appointment.save(update_fields=["status", "updated_at"])
+            try:
+                phone_limits_check(
+                    offering=appointment.offering,
+                    phone=appointment.phone,
+                    now=now,
+                    exclude_pk=appointment.pk,
+                )
+            except OverPhoneLimit as over:
+                appointment.release(now=now)
+                over.links = [(a, appointment_access_token(appointment=a)) for a in over.existing]
+                refusal = over
+            else:
+                return appointment_confirm(appointment=appointment, now=now)
     raise refusal  # after the block, so that a counted try or a released seat is kept
-
-
-def _limits_refusal(*, appointment: Appointment, now: datetime) -> BookingError | None:
-    try:
-        phone_limits_check(
-            offering=appointment.offering,
-            phone=appointment.phone,
-            now=now,
-            exclude_pk=appointment.pk,
-        )
-    except BookingError as exc:
-        return exc
-    return None
 
 
 def appointment_book_on_behalf(
@@ -182,30 +174,41 @@ def appointment_book_on_behalf(
             hold_expires_at=now,
             booked_by=booked_by,
         )
-        return appointment, _confirm(appointment)
+        return appointment, appointment_confirm(appointment=appointment, now=now)
 
 
-def appointment_cancel(*, appointment: Appointment, now: datetime | None = None) -> Appointment:
-    """Cancels an active booking, tells the person, and offers the place to the waiting list."""
+def appointment_release(*, appointment: Appointment, now: datetime | None = None) -> None:
+    """A hold given up (the person went back to choose another time): the seat is free."""
     now = now or timezone.now()
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if appointment.status not in (Appointment.Status.BOOKED, Appointment.Status.HELD):
+        if appointment.status == Appointment.Status.HELD:
+            appointment.release(now=now)
+
+
+def appointment_cancel(
+    *, appointment: Appointment, by=None, now: datetime | None = None
+) -> Appointment:
+    """Cancels a booking, tells the person, and offers the place to the waiting list.
+
+    ``by`` is the staff member who cancelled; empty when the person did it themselves.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.status != Appointment.Status.CONFIRMED:
             raise NotChangeable()
         if appointment.start <= now:  # a visit that began is checked in, served or missed
             raise NotChangeable()
-        was_booked = appointment.status == Appointment.Status.BOOKED
-        appointment.mark_cancelled()
-        appointment.save(update_fields=["status", "updated_at"])
-        if was_booked and appointment.phone:
+        appointment.cancel(now=now, by=by)
+        if appointment.phone:
             sms_queue(
                 to=appointment.phone,
                 language=appointment.language,
                 dedupe_key=f"appt:{appointment.pk}:cancelled",
                 body=texts.cancelled_text(appointment=appointment),
             )
-        if was_booked:
-            waitlist_offer_next(offering=appointment.offering, now=now)
+        waitlist_offer_next(offering=appointment.offering, now=now)
     return appointment
 
 
@@ -216,7 +219,7 @@ def appointment_reschedule(
     now = now or timezone.now()
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if appointment.status != Appointment.Status.BOOKED or appointment.start <= now:
+        if appointment.status != Appointment.Status.CONFIRMED or appointment.start <= now:
             raise NotChangeable()
         offering = appointment.offering
         _check_slot(offering=offering, start=start, now=now)
@@ -235,7 +238,5 @@ def appointment_reschedule(
 
 
 def holds_expire(*, now: datetime | None = None) -> int:
-    """Releases every hold whose 10 minutes are over (the periodic task)."""
-    return Appointment.objects.stale_holds(now or timezone.now()).update(
-        status=Appointment.Status.CANCELLED
-    )
+    """Every hold whose time is over becomes expired (the periodic task)."""
+    return Appointment.objects.expire_stale(now=now or timezone.now())

@@ -28,13 +28,23 @@ class SlotUnavailable(BookingError):
     message = _("This time cannot be booked. Please choose another time.")
 
 
-class TooManyBookings(BookingError):
+class OverPhoneLimit(BookingError):
+    """A per-number limit, found once the number is proven: ``existing`` names the
+    bookings in the way, so the page can link to them."""
+
+    def __init__(self, message=None, *, existing=(), **context):
+        super().__init__(message, **context)
+        self.existing = list(existing)
+        self.links: list[tuple] = []  # (appointment, manage token), filled by the service
+
+
+class TooManyBookings(OverPhoneLimit):
     message = _(
         "This phone number already has the most bookings allowed. Cancel one to book another."
     )
 
 
-class AlreadyBookedService(BookingError):
+class AlreadyBookedService(OverPhoneLimit):
     message = _("This phone number already has a booking for this service.")
 
 
@@ -52,3 +62,17 @@ class TooManyAttempts(BookingError):
 
 class NotChangeable(BookingError):
     message = _("This booking can no longer be changed.")
+
+
+class TooManyHolds(BookingError):
+    message = _(
+        "Too many times are being held from this connection. Please confirm one with its code, or wait 10 minutes."
+    )
+
+
+class PlacesStillFree(BookingError):
+    message = _("There are free times: please choose one.")
+
+
+class Busy(BookingError):
+    message = _("Many people are booking right now. Please try again.")

@@ -8,13 +8,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from appointments.models import Appointment, OutboundSMS, WaitlistEntry
+from appointments.models import Appointment, OutboundSMS, PhoneChallenge, WaitlistEntry
+from appointments.models.booking import OPEN_WAITLIST_STATUSES
 
 REDACTED = ""
 
 
 def personal_data_forget(*, now: datetime | None = None) -> dict[str, int]:
-    """Blanks phone, name and reason of visits, SMS and waiting-list entries past the period.
+    """Blanks phone, name and reason of visits, SMS and waiting-list entries past the period,
+    and deletes phone checks a day after their code ran out.
 
     The booking itself stays (dates, status, offering) for the desk's statistics.
     """
@@ -34,7 +36,15 @@ def personal_data_forget(*, now: datetime | None = None) -> dict[str, int]:
         )
         waiting = (
             WaitlistEntry.objects.filter(created_at__lt=cutoff)
-            .exclude(status=WaitlistEntry.Status.WAITING)
+            .exclude(status__in=OPEN_WAITLIST_STATUSES)
             .delete()[0]
         )
-    return {"appointments": visits, "sms": messages, "waitlist": waiting}
+        challenges = PhoneChallenge.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()[
+            0
+        ]
+    return {
+        "appointments": visits,
+        "sms": messages,
+        "waitlist": waiting,
+        "phone_checks": challenges,
+    }

@@ -11,9 +11,11 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from appointments import selectors, tokens
+from appointments import selectors, texts
 from appointments.models import AccessToken, Appointment, Offering
 from appointments.services.errors import HoldExpired, SlotTaken
+from appointments.services.sms import sms_queue
+from core import tokens
 
 CODE_CLASH = ("booking_code_unique_among_active", "appointments_appointment.code")
 
@@ -24,9 +26,7 @@ def _is_code_clash(exc: IntegrityError) -> bool:
 
 
 def seats_free_stale(*, offering: Offering, start: datetime, now: datetime) -> None:
-    Appointment.objects.stale_holds(now).filter(offering=offering, start=start).update(
-        status=Appointment.Status.CANCELLED
-    )
+    Appointment.objects.filter(offering=offering, start=start).expire_stale(now=now)
 
 
 def next_free_slots(*, offering: Offering, now: datetime, limit: int = 5):
@@ -61,7 +61,7 @@ def seat_take(*, offering: Offering, start: datetime, now: datetime, **fields) -
                         end=start + offering.duration,
                         seat=seat,
                         slot_capacity=capacity,
-                        code=tokens.booking_code(),
+                        code=tokens.readable_code(),
                         **fields,
                     )
             except IntegrityError as exc:
@@ -93,6 +93,23 @@ def appointment_access_token(*, appointment: Appointment) -> str:
     """A new secret manage link for a booking (the person proved who they are)."""
     token = tokens.manage_token()
     AccessToken.objects.create(appointment=appointment, token_hash=tokens.token_hash(token))
+    return token
+
+
+def appointment_confirm(*, appointment: Appointment, now: datetime) -> str:
+    """The hold becomes a booking: a manage link is issued and the confirmation SMS queued.
+
+    The one way every path (SMS code, on behalf, waiting-list offer) confirms a booking.
+    """
+    appointment.confirm(now=now)
+    token = appointment_access_token(appointment=appointment)
+    if appointment.phone:
+        sms_queue(
+            to=appointment.phone,
+            language=appointment.language,
+            dedupe_key=f"appt:{appointment.pk}:confirmed",
+            body=texts.confirmation_text(appointment=appointment, token=token),
+        )
     return token
 
 

@@ -8,85 +8,131 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from appointments import selectors, texts, tokens
+from appointments import selectors, texts
 from appointments.models import Appointment, Offering, WaitlistEntry
-from appointments.services.errors import NotChangeable, SlotTaken, TooManyAttempts
-from appointments.services.rules import code_attempt, phone_limits_check
-from appointments.services.seats import appointment_access_token, live_hold_lock, seat_take
+from appointments.models.booking import OPEN_WAITLIST_STATUSES
+from appointments.services.challenges import (
+    challenge_is_live,
+    challenge_issue,
+    challenge_verify,
+)
+from appointments.services.errors import (
+    Busy,
+    NotChangeable,
+    PlacesStillFree,
+    SlotTaken,
+    TooManyAttempts,
+)
+from appointments.services.rules import phone_limits_check
+from appointments.services.seats import (
+    appointment_access_token,
+    appointment_confirm,
+    live_hold_lock,
+    seat_take,
+)
 from appointments.services.sms import sms_queue
+from core.locking import LockTimeout, lock_objects
+
+
+def _lock(*keys: str) -> None:
+    try:
+        lock_objects(keys)
+    except LockTimeout as exc:
+        raise Busy() from exc
 
 
 def waitlist_join(
     *, offering: Offering, phone: str, language: str, now: datetime | None = None
-) -> WaitlistEntry:
+) -> tuple[WaitlistEntry, bool]:
     """A pending place on the list and an SMS code to confirm the number (callers rate-limit).
 
-    Every number gets the same answer, whether it is on the list already or not.
+    Offered only when nothing is free. Every number gets the same answer, whether it is on
+    the list already or not; asking again while a code is still valid sends no new code.
+    Returns the pending entry and whether a code was sent now.
     """
     now = now or timezone.now()
-    code = tokens.sms_code()
+    if selectors.offering_slots(offering=offering, now=now):
+        raise PlacesStillFree()
     with transaction.atomic():
+        _lock(f"waitlist-join:{offering.pk}:{phone}")
+        pending = (
+            WaitlistEntry.objects.filter(
+                offering=offering, phone=phone, status=WaitlistEntry.Status.PENDING
+            )
+            .select_related("challenge")
+            .order_by("-pk")
+            .first()
+        )
+        if pending is not None and challenge_is_live(pending.challenge, now=now):
+            return pending, False
         entry = WaitlistEntry.objects.create(
             offering=offering,
             phone=phone,
             language=language,
-            code_hash=tokens.token_hash(code),
-            code_expires_at=now + timedelta(minutes=settings.SPORTELLO["CODE_TTL_MINUTES"]),
+            challenge=challenge_issue(phone=phone, language=language, now=now),
         )
-        sms_queue(
-            to=phone,
-            language=language,
-            dedupe_key=f"waitlist:{entry.pk}:code",
-            body=texts.verification_text(code=code, language=language),
-        )
-    return entry
+        return entry, True
 
 
 def waitlist_confirm(
     *, entry: WaitlistEntry, code: str, now: datetime | None = None
 ) -> WaitlistEntry:
-    """The SMS code proves the number: the entry joins the line (or keeps its first place)."""
+    """The SMS code proves the number: the entry joins the line (or keeps its first place).
+
+    Returns the entry that holds the number's place in line.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
-        if entry.status != WaitlistEntry.Status.PENDING:
+        if entry.status != WaitlistEntry.Status.PENDING or entry.challenge is None:
             raise TooManyAttempts()
-        refusal = code_attempt(record=entry, code=code, expires_at=entry.code_expires_at, now=now)
+        refusal = challenge_verify(challenge=entry.challenge, code=code, now=now)
         if refusal is None:
-            return _enter_line(entry)
+            return _enter_line(entry, now=now)
     raise refusal  # after the block, so that the counted try is kept
 
 
-def _enter_line(entry: WaitlistEntry) -> WaitlistEntry:
-    open_statuses = [WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED]
+def _enter_line(entry: WaitlistEntry, *, now: datetime) -> WaitlistEntry:
     existing = WaitlistEntry.objects.filter(
-        offering=entry.offering, phone=entry.phone, status__in=open_statuses
+        offering=entry.offering, phone=entry.phone, status__in=OPEN_WAITLIST_STATUSES
     ).first()
-    entry.code_hash = ""
     if existing:
-        entry.status = WaitlistEntry.Status.DONE
-        entry.save(update_fields=["status", "code_hash"])
+        entry.mark_duplicate(now=now)
         return existing
-    entry.status = WaitlistEntry.Status.WAITING
     try:
         with transaction.atomic():
-            entry.save(update_fields=["status", "code_hash"])
+            entry.join(now=now)
     except IntegrityError:  # confirmed twice at the same moment
+        entry.refresh_from_db()
+        entry.mark_duplicate(now=now)
         return WaitlistEntry.objects.get(
-            offering=entry.offering, phone=entry.phone, status__in=open_statuses
+            offering=entry.offering, phone=entry.phone, status__in=OPEN_WAITLIST_STATUSES
         )
     return entry
+
+
+def waitlist_leave(*, entry: WaitlistEntry, now: datetime | None = None) -> None:
+    """The person leaves the list; a place offered to them goes to the next in line."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.status not in OPEN_WAITLIST_STATUSES:
+            return
+        offered = entry.offered if entry.status == WaitlistEntry.Status.OFFERED else None
+        entry.leave(now=now)
+        if offered is not None and offered.status == Appointment.Status.HELD:
+            offered.release(now=now)
+            waitlist_offer_next(offering=entry.offering, now=now)
 
 
 def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> WaitlistEntry | None:
     """Holds the first free slot for the first person waiting, and tells them by SMS."""
     now = now or timezone.now()
     with transaction.atomic():
-        entry = (
-            WaitlistEntry.objects.select_for_update()
-            .filter(offering=offering, status=WaitlistEntry.Status.WAITING)
-            .first()
-        )
+        _lock(f"waitlist-offer:{offering.pk}")
+        entry = WaitlistEntry.objects.filter(
+            offering=offering, status=WaitlistEntry.Status.WAITING
+        ).first()
         if entry is None:
             return None
         slots = selectors.offering_slots(offering=offering, now=now)
@@ -106,44 +152,65 @@ def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> W
         except SlotTaken:
             return None
         token = appointment_access_token(appointment=appointment)
-        entry.status, entry.offered = WaitlistEntry.Status.OFFERED, appointment
-        entry.save(update_fields=["status", "offered"])
+        entry.offer(appointment=appointment, now=now)
         sms_queue(
             to=entry.phone,
             language=entry.language,
-            dedupe_key=f"waitlist:{entry.pk}:offer",
+            dedupe_key=f"waitlist:{entry.pk}:offer:{appointment.pk}",
             body=texts.waitlist_offer_text(appointment=appointment, token=token, minutes=minutes),
         )
         return entry
 
 
-def waitlist_accept(*, appointment: Appointment, now: datetime | None = None) -> Appointment:
-    """The person took the offered place: the hold becomes a booking."""
+def _offer_of(appointment: Appointment) -> WaitlistEntry:
+    entry = (
+        WaitlistEntry.objects.select_for_update()
+        .filter(offered=appointment, status=WaitlistEntry.Status.OFFERED)
+        .first()
+    )
+    if entry is None:
+        raise NotChangeable()  # only a waiting-list offer is taken without an SMS code
+    return entry
+
+
+def waitlist_accept(*, appointment: Appointment, now: datetime | None = None) -> str:
+    """The person took the offered place: the hold becomes a booking, confirmed by SMS.
+
+    Returns the new manage token (the one in the confirmation SMS).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         appointment = live_hold_lock(appointment=appointment, now=now)
-        if not WaitlistEntry.objects.filter(
-            offered=appointment, status=WaitlistEntry.Status.OFFERED
-        ).exists():
-            raise NotChangeable()  # only a waiting-list offer is taken without an SMS code
+        entry = _offer_of(appointment)
         phone_limits_check(
             offering=appointment.offering,
             phone=appointment.phone,
             now=now,
             exclude_pk=appointment.pk,
         )
-        appointment.mark_booked()
-        appointment.save(update_fields=["status", "hold_expires_at", "updated_at"])
-        WaitlistEntry.objects.filter(offered=appointment).update(status=WaitlistEntry.Status.DONE)
-    return appointment
+        token = appointment_confirm(appointment=appointment, now=now)
+        entry.accept(now=now)
+    return token
+
+
+def waitlist_decline(*, appointment: Appointment, now: datetime | None = None) -> None:
+    """The person does not want the offered place: it goes to the next in line."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = live_hold_lock(appointment=appointment, now=now)
+        entry = _offer_of(appointment)
+        entry.decline(now=now)
+        appointment.release(now=now)
+        waitlist_offer_next(offering=appointment.offering, now=now)
 
 
 def waitlist_sweep(*, now: datetime | None = None) -> int:
-    """Periodic: expired offers go back to the end of the line's history; free places are offered."""
+    """Periodic: offers nobody answered in time end; freed places are offered to the next."""
     now = now or timezone.now()
-    WaitlistEntry.objects.filter(
-        status=WaitlistEntry.Status.OFFERED, offered__status=Appointment.Status.CANCELLED
-    ).update(status=WaitlistEntry.Status.DONE)
+    for entry in WaitlistEntry.objects.filter(
+        status=WaitlistEntry.Status.OFFERED, offered__status=Appointment.Status.EXPIRED
+    ):
+        entry.offer_expired(now=now)
     offered = 0
     for offering in (
         Offering.objects.bookable()

@@ -20,6 +20,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
+    "core",
     "appointments",
     "frontdesk",
     "cms",
@@ -40,7 +41,6 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_q",
-    "phonenumber_field",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cms.context_processors.languages",
+                "core.context_processors.languages",
             ],
         },
     },
@@ -176,16 +176,16 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "txt"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# --- Logging: phone numbers never reach a log in clear (see appointments.logging).
+# --- Logging: phone numbers never reach a log in clear (see core.redaction).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_phones": {"()": "appointments.redaction.RedactPhoneNumbersFilter"}},
+    "filters": {"redact": {"()": "core.redaction.RedactFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_phones"],
+            "filters": ["redact"],
             "formatter": "plain",
         }
     },
@@ -215,10 +215,22 @@ SPORTELLO = {
     "HOLD_MINUTES": 10,
     "CODE_TTL_MINUTES": 10,
     "CODE_MAX_ATTEMPTS": 5,
-    "CODE_SENDS_PER_PHONE_PER_HOUR": 3,
-    "CODE_SENDS_PER_CLIENT_PER_HOUR": 10,
-    "LOOKUPS_PER_CLIENT_PER_HOUR": 10,
-    "MOVES_PER_BOOKING_PER_HOUR": 5,
+    # One address keeps at most this many live holds (holding is not hoarding).
+    "HOLDS_PER_CLIENT": env.int("HOLDS_PER_CLIENT", 3),
+    # "count/period" per scope (s, m, h, d); RATE_LIMITS="lookup=20/h,code-global=5000/h"
+    # overrides some. A scope "name:detail" (code-country:39) refines "name" for one value.
+    "RATE_LIMITS": {
+        "code-phone": "3/h",  # SMS codes to one number
+        "code-client": "20/h",  # SMS codes asked from one address (IPv6: its /64)
+        "code-country": "100/h",  # SMS codes to the numbers of one country calling code...
+        "code-country:39": "1000/h",  # ...Italy's own numbers are most of them
+        "code-global": "2000/h",  # every SMS code, all together: the money ceiling
+        "lookup": "10/h",  # finding a booking by phone and code, per address
+        "move": "5/h",  # moves of one booking
+        "problem-report": "10/h",  # per address
+        "on-behalf": "60/h",  # bookings one staff member or partner makes for others
+        **dict(item.split("=", 1) for item in env.list("RATE_LIMITS", [])),
+    },
     # How many reverse proxies (load balancer, TLS terminator) stand before the app: the
     # rate limits then count the address in X-Forwarded-For that the first proxy saw.
     "TRUSTED_PROXIES": env.int("TRUSTED_PROXIES", 0),

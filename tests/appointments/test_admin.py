@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from appointments.models import Appointment
-from tests.factories import BookedAppointmentFactory, DeskFactory, OfferingFactory
+from tests.factories import ConfirmedAppointmentFactory, DeskFactory, OfferingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,8 @@ def test_an_editor_opens_an_offering_of_their_desk_with_its_hours(client, editor
 def test_operators_see_bookings_of_their_own_desks_only(client, operator):
     mine, theirs = DeskFactory(), DeskFactory()
     mine.staff.add(operator)
-    own = BookedAppointmentFactory(offering=OfferingFactory(desk=mine), code="MINE01")
-    other = BookedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR1")
+    own = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=mine), code="MINE01")
+    other = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR1")
     client.force_login(operator)
     page = client.get("/admin/snippets/appointments/appointment/")
     assert page.status_code == 200
@@ -57,7 +57,7 @@ def test_operators_cannot_edit_the_offer(client, operator):
 def test_staff_cannot_open_another_desk_by_its_address(client, operator, editor):
     mine, theirs = DeskFactory(), DeskFactory()
     mine.staff.add(operator, editor)
-    other = BookedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR2")
+    other = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR2")
     own_offering, other_offering = OfferingFactory(desk=mine), OfferingFactory(desk=theirs)
     client.force_login(operator)
     assert client.get(
@@ -85,8 +85,8 @@ def test_other_desks_cannot_be_deleted_chosen_or_closed(client, operator, editor
     mine, theirs = DeskFactory(), DeskFactory()
     mine.staff.add(operator, editor)
     their_offering = OfferingFactory(desk=theirs)
-    other = BookedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR3")
-    own = BookedAppointmentFactory(offering=OfferingFactory(desk=mine), code="MINE03")
+    other = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR3")
+    own = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=mine), code="MINE03")
 
     client.force_login(editor)
     delete_url = f"/admin/snippets/appointments/offering/delete/{their_offering.pk}/"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from appointments import selectors
-from appointments.models import Appointment, InvalidTransition, OutboundSMS, PhoneVerification
+from appointments.models import Appointment, InvalidTransition, OutboundSMS, PhoneChallenge
 from appointments.services.booking import (
     Person,
     appointment_book_on_behalf,
@@ -29,8 +28,8 @@ from appointments.services.errors import (
     TooManyBookings,
     WrongCode,
 )
-from appointments.tokens import CODE_ALPHABET
-from tests.factories import OfferingFactory
+from core.tokens import CODE_ALPHABET
+from tests.factories import OfferingFactory, last_sms_code
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +37,7 @@ AMAL = Person(phone="+393471234567", language="ar", name="Amal", reason="permess
 
 
 def _code_sent_to(phone: str) -> str:
-    body = OutboundSMS.objects.filter(to=phone, dedupe_key__contains=":code:").latest("pk").body
-    return re.search(r"\b\d{6}\b", body).group()
+    return last_sms_code(to=phone)
 
 
 def test_a_hold_takes_the_seat_and_queues_a_code_that_names_no_service(offering, first_slot, now):
@@ -62,8 +60,8 @@ def test_the_right_code_books_and_the_link_opens_the_booking(offering, first_slo
     appointment = appointment_hold(offering=offering, start=first_slot.start, person=AMAL, now=now)
     token = appointment_verify(appointment=appointment, code=_code_sent_to(AMAL.phone), now=now)
     appointment.refresh_from_db()
-    assert appointment.status == Appointment.Status.BOOKED
-    assert appointment.hold_expires_at is None
+    assert appointment.status == Appointment.Status.CONFIRMED
+    assert appointment.hold_expires_at is None and appointment.confirmed_at == now
     assert selectors.appointment_by_token(token=token) == appointment
     assert len(token) >= 22  # 128 bits and more, URL-safe
     assert not Appointment.objects.filter(tokens__token_hash=token).exists()  # only the hash
@@ -98,7 +96,8 @@ def test_an_expired_hold_frees_the_slot_and_cannot_be_confirmed(offering, now):
     with pytest.raises(HoldExpired):
         appointment_verify(appointment=appointment, code=_code_sent_to(AMAL.phone), now=later)
     assert holds_expire(now=later) == 1
-    assert Appointment.objects.get().status == Appointment.Status.CANCELLED
+    expired = Appointment.objects.get()
+    assert (expired.status, expired.hold_ended_at) == (Appointment.Status.EXPIRED, later)
     other = Person(phone="+393479999999", language="it")
     appointment_hold(offering=offering, start=first_slot.start, person=other, now=later)
 
@@ -121,7 +120,7 @@ def test_capacity_three_with_two_taken_leaves_one_and_the_fourth_is_refused(now)
     before = (
         Appointment.objects.count(),
         OutboundSMS.objects.count(),
-        PhoneVerification.objects.count(),
+        PhoneChallenge.objects.count(),
     )
     with pytest.raises(SlotTaken) as info:
         appointment_hold(
@@ -134,7 +133,7 @@ def test_capacity_three_with_two_taken_leaves_one_and_the_fourth_is_refused(now)
     after = (
         Appointment.objects.count(),
         OutboundSMS.objects.count(),
-        PhoneVerification.objects.count(),
+        PhoneChallenge.objects.count(),
     )
     assert before == after
     assert sorted(Appointment.objects.values_list("seat", flat=True)) == [1, 2, 3]
@@ -175,7 +174,7 @@ def test_limits_are_told_only_to_whoever_proves_the_number(offering, now):
     with pytest.raises(AlreadyBookedService):
         appointment_verify(appointment=hold, code=_code_sent_to(AMAL.phone), now=now)
     hold.refresh_from_db()
-    assert hold.status == Appointment.Status.CANCELLED  # the seat is free again
+    assert hold.status == Appointment.Status.RELEASED  # the seat is free again
     assert slots[5].start in {s.start for s in selectors.offering_slots(offering=offering, now=now)}
 
 
@@ -185,7 +184,7 @@ def test_a_started_visit_cannot_be_cancelled(offering, first_slot, now):
     )
     with pytest.raises(NotChangeable):
         appointment_cancel(appointment=appointment, now=first_slot.start + timedelta(minutes=1))
-    assert Appointment.objects.get().status == Appointment.Status.BOOKED
+    assert Appointment.objects.get().status == Appointment.Status.CONFIRMED
 
 
 def test_a_slot_never_takes_more_than_its_current_capacity(now):
@@ -239,7 +238,7 @@ def test_an_operator_books_on_behalf_without_a_code_and_is_recorded(
     appointment, token = appointment_book_on_behalf(
         offering=offering, start=first_slot.start, person=person, booked_by=operator, now=now
     )
-    assert appointment.status == Appointment.Status.BOOKED
+    assert appointment.status == Appointment.Status.CONFIRMED
     assert appointment.booked_by == operator
     assert not OutboundSMS.objects.exists()  # no phone, no SMS; nobody to send a code to
     assert selectors.appointment_by_token(token=token) == appointment
@@ -256,6 +255,7 @@ def test_cancel_frees_the_seat_and_tells_the_person(offering, first_slot, now):
     appointment_cancel(appointment=appointment, now=now)
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED
+    assert (appointment.cancelled_at, appointment.cancelled_by) == (now, None)
     assert OutboundSMS.objects.filter(dedupe_key=f"appt:{appointment.pk}:cancelled").exists()
     assert first_slot.start in {
         s.start for s in selectors.offering_slots(offering=offering, now=now)
@@ -268,7 +268,11 @@ def test_reschedule_moves_the_booking_and_keeps_its_code(offering, now):
         offering=offering, start=slots[0].start, person=AMAL, booked_by=None, now=now
     )
     moved = appointment_reschedule(appointment=appointment, start=slots[4].start, now=now)
-    assert (moved.start, moved.code, moved.status) == (slots[4].start, appointment.code, "booked")
+    assert (moved.start, moved.code, moved.status) == (
+        slots[4].start,
+        appointment.code,
+        "confirmed",
+    )
     free = {s.start for s in selectors.offering_slots(offering=offering, now=now)}
     assert slots[0].start in free and slots[4].start not in free
     assert (
@@ -304,7 +308,7 @@ def test_the_database_refuses_a_second_booking_on_a_seat_or_a_seat_past_capacity
         "end": appointment.end,
         "slot_capacity": 1,
         "language": "it",
-        "status": Appointment.Status.BOOKED,
+        "status": Appointment.Status.CONFIRMED,
     }
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.create(seat=1, code="ZZZZZZ", **fields)
@@ -322,22 +326,30 @@ def test_the_database_refuses_a_second_booking_on_a_seat_or_a_seat_past_capacity
         )
 
 
-def test_only_legal_transitions_are_allowed(offering, first_slot, now):
+def test_only_legal_transitions_are_allowed(offering, first_slot, now, django_user_model):
     appointment, _ = appointment_book_on_behalf(
         offering=offering, start=first_slot.start, person=AMAL, booked_by=None, now=now
     )
-    appointment.mark_checked_in()
-    appointment.mark_served()
+    operator = django_user_model.objects.create(username="desk")
+    appointment.check_in(now=now, by=operator)
+    appointment.mark_served(now=now)
     with pytest.raises(InvalidTransition, match="from served to cancelled"):
-        appointment.mark_cancelled()
+        appointment.cancel(now=now)
     with pytest.raises(InvalidTransition):
-        appointment.mark_booked()
+        appointment.confirm(now=now)
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.checked_in_by, appointment.served_at) == (
+        "served",
+        operator,
+        now,
+    )
+    assert appointment.confirmed_at == now
 
 
 def test_sms_texts_show_the_desk_clock_in_the_person_language(now):
     from zoneinfo import ZoneInfo
 
-    from appointments.formatting import format_time
+    from core.formatting import format_time
 
     offering = OfferingFactory(desk__time_zone="Europe/Lisbon")  # an hour behind Rome
     start = selectors.offering_slots(offering=offering, now=now)[0].start

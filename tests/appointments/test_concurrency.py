@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from appointments import selectors
-from appointments.models import Appointment, OutboundSMS, PhoneVerification
+from appointments.models import Appointment, OutboundSMS, PhoneChallenge
 from appointments.services.booking import Person, appointment_hold
 from appointments.services.errors import SlotTaken
 from tests.factories import OfferingFactory
@@ -64,7 +64,7 @@ def test_fifty_threads_race_for_the_last_place_and_exactly_one_wins(now):
         3,
     ]
     # Nothing else was written by the 49 who lost: one code and one SMS per winner only.
-    assert PhoneVerification.objects.count() == 3
+    assert PhoneChallenge.objects.count() == 3
     assert OutboundSMS.objects.count() == 3
 
 
@@ -101,4 +101,4 @@ def test_one_number_confirming_two_services_at_once_gets_one_over_its_limit(now,
         thread.join(timeout=120)
     assert sum(isinstance(r, tuple) for r in results) == 1, results
     assert sum(isinstance(r, TooManyBookings) for r in results) == len(offerings) - 1
-    assert Appointment.objects.filter(phone="+393471234567", status="booked").count() == 1
+    assert Appointment.objects.filter(phone="+393471234567", status="confirmed").count() == 1

@@ -26,7 +26,7 @@ def _book_many(offering, now, count):
             phone="",
             language="it",
             code=f"Q{offering.pk}{i:04d}",
-            status=Appointment.Status.BOOKED,
+            status=Appointment.Status.CONFIRMED,
         )
         for i, s in enumerate(slots)
     )

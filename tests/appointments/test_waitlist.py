@@ -3,11 +3,18 @@ import pytest
 from appointments import selectors
 from appointments.models import Appointment, OutboundSMS, WaitlistEntry
 from appointments.services.booking import appointment_cancel
-from appointments.services.errors import HoldExpired, TooManyAttempts, WrongCode
+from appointments.services.errors import (
+    HoldExpired,
+    PlacesStillFree,
+    TooManyAttempts,
+    WrongCode,
+)
 from appointments.services.waitlist import (
     waitlist_accept,
     waitlist_confirm,
+    waitlist_decline,
     waitlist_join,
+    waitlist_leave,
     waitlist_sweep,
 )
 from tests.factories import full_offering, sms_code_for, waiting
@@ -30,14 +37,17 @@ def test_a_freed_place_is_offered_to_the_first_in_line_who_can_take_it(now):
     assert first.status == WaitlistEntry.Status.OFFERED
     offer = first.offered
     assert (offer.status, offer.phone, offer.start) == ("held", "+393471111111", booked[0].start)
-    sms = OutboundSMS.objects.get(dedupe_key=f"waitlist:{first.pk}:offer")
+    sms = OutboundSMS.objects.get(dedupe_key=f"waitlist:{first.pk}:offer:{first.offered_id}")
     assert sms.language == "ar" and "/ar/manage/" in sms.body
     assert offering.service.name not in sms.body
 
-    waitlist_accept(appointment=offer, now=now)
+    token = waitlist_accept(appointment=offer, now=now)
     offer.refresh_from_db()
     first.refresh_from_db()
-    assert offer.status == Appointment.Status.BOOKED and first.status == WaitlistEntry.Status.DONE
+    assert offer.status == Appointment.Status.CONFIRMED
+    assert (first.status, first.ended_at) == (WaitlistEntry.Status.ACCEPTED, now)
+    confirmation = OutboundSMS.objects.get(dedupe_key=f"appt:{offer.pk}:confirmed")
+    assert token in confirmation.body and offer.code in confirmation.body
     assert WaitlistEntry.objects.get(phone="+393472222222").status == WaitlistEntry.Status.WAITING
 
 
@@ -57,16 +67,17 @@ def test_an_offer_not_taken_in_time_expires(now):
     holds_expire(now=later)
     waitlist_sweep(now=later)
     entry.refresh_from_db()
-    assert entry.status == WaitlistEntry.Status.DONE
+    assert entry.status == WaitlistEntry.Status.OFFER_EXPIRED
+    assert entry.offered.status == Appointment.Status.EXPIRED
 
 
 def test_a_number_joins_the_line_only_with_the_sms_code(now):
     offering = full_offering()
-    entry = waitlist_join(offering=offering, phone="+393471111111", language="it", now=now)
-    assert entry.status == WaitlistEntry.Status.PENDING
-    sms = OutboundSMS.objects.get(dedupe_key=f"waitlist:{entry.pk}:code")
+    entry, sent = waitlist_join(offering=offering, phone="+393471111111", language="it", now=now)
+    assert entry.status == WaitlistEntry.Status.PENDING and sent
+    sms = OutboundSMS.objects.get(dedupe_key=f"challenge:{entry.challenge_id}:1")
     assert offering.service.name not in sms.body
-    right = sms_code_for(f"waitlist:{entry.pk}:code")
+    right = sms_code_for(entry.challenge)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     for _ in range(4):
         with pytest.raises(WrongCode):
@@ -79,3 +90,47 @@ def test_a_number_joins_the_line_only_with_the_sms_code(now):
     entry.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.PENDING  # never offered a place
     assert not Appointment.objects.filter(phone="+393471111111").exists()
+
+
+def test_joining_again_while_the_code_is_valid_sends_no_second_code(now):
+    offering = full_offering()
+    entry, sent = waitlist_join(offering=offering, phone="+393471111111", language="it", now=now)
+    again, sent_again = waitlist_join(
+        offering=offering, phone="+393471111111", language="it", now=now
+    )
+    assert (again, sent, sent_again) == (entry, True, False)
+    assert OutboundSMS.objects.count() == 1
+
+
+def test_the_list_is_offered_only_when_nothing_is_free(offering, now):
+    with pytest.raises(PlacesStillFree):
+        waitlist_join(offering=offering, phone="+393471111111", language="it", now=now)
+    assert not WaitlistEntry.objects.exists() and not OutboundSMS.objects.exists()
+
+
+def test_a_declined_offer_goes_to_the_next_in_line(now):
+    offering = full_offering()
+    first = waiting(offering, "+393471111111", "it")
+    second = waiting(offering, "+393472222222", "ar")
+    appointment_cancel(appointment=offering.booked[0], now=now)
+    first.refresh_from_db()
+    waitlist_decline(appointment=first.offered, now=now)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == WaitlistEntry.Status.DECLINED
+    assert first.offered.status == Appointment.Status.RELEASED
+    assert second.status == WaitlistEntry.Status.OFFERED
+    assert second.offered.start == offering.booked[0].start
+
+
+def test_leaving_the_list_while_offered_passes_the_place_on(now):
+    offering = full_offering()
+    first = waiting(offering, "+393471111111", "it")
+    second = waiting(offering, "+393472222222", "it")
+    appointment_cancel(appointment=offering.booked[0], now=now)
+    first.refresh_from_db()
+    waitlist_leave(entry=first, now=now)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.offered.status) == ("left", "released")
+    assert second.status == WaitlistEntry.Status.OFFERED

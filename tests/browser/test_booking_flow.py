@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from appointments.models import Appointment, OutboundSMS, WaitlistEntry
+from appointments.models import Appointment, WaitlistEntry
 from tests.browser.axe import assert_accessible
-from tests.factories import sms_code_for
+from tests.factories import last_sms_code, sms_code_for
 
 
 def _t(lang: str, text: str) -> str:
@@ -19,8 +17,7 @@ def _t(lang: str, text: str) -> str:
 
 
 def _sms_code() -> str:
-    body = OutboundSMS.objects.filter(dedupe_key__contains=":code:").latest("pk").body
-    return re.search(r"\b\d{6}\b", body).group()
+    return last_sms_code()
 
 
 @pytest.fixture
@@ -49,7 +46,7 @@ def _book(page, site: str, lang: str, phone: str = "347 123 4567", axe: bool = T
     page.get_by_role("button", name=_t(lang, "Confirm the booking")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_t(lang, "Your booking is confirmed"))
     check(page)
-    code = Appointment.objects.get(status="booked").code
+    code = Appointment.objects.get(status="confirmed").code
     expect(page.locator(".code")).to_have_text(code)
     return page.url.split("?")[0]
 
@@ -84,7 +81,7 @@ def test_move_then_cancel_from_the_manage_page(page, site):
     assert Appointment.objects.get().start != before
     page.get_by_role("link", name=_t("it", "Cancel the booking")).click()
     assert_accessible(page)
-    assert Appointment.objects.get().status == "booked"  # the confirming page changed nothing
+    assert Appointment.objects.get().status == "confirmed"  # the confirming page changed nothing
     page.get_by_role("button", name=_t("it", "Yes, cancel it")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_t("it", "This booking is cancelled"))
     assert page.url.startswith(manage_url)
@@ -134,7 +131,7 @@ def test_join_the_waiting_list_when_nothing_is_free(page, site_url, city_page):
     expect(page.get_by_role("heading", level=1)).to_have_text(_t("so", "Check your phone"))
     assert_accessible(page)
     entry = WaitlistEntry.objects.get()
-    page.fill("input[name=code]", sms_code_for(f"waitlist:{entry.pk}:code"))
+    page.fill("input[name=code]", sms_code_for(entry.challenge_id))
     page.get_by_role("button", name=_t("so", "Tell me when a place is free")).click()
     expect(page.get_by_role("status")).to_have_text(
         _t("so", "You are on the waiting list. When a place becomes free we send you an SMS.")

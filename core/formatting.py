@@ -1,4 +1,4 @@
-"""Dates, times and numbers in the person's language, through Babel (CLDR).
+"""Dates and times in the person's language, through Babel (CLDR).
 
 Django's own formats stop at the languages Django ships; Babel knows Tigrinya, Somali,
 Pashto, Dari and the rest, and their calendars' month and weekday names.
@@ -10,7 +10,6 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 from django.utils import timezone, translation
 
 from config.languages import babel_locale
@@ -47,7 +46,3 @@ def format_time(
     if isinstance(value, datetime):
         value = _local(value, tz).timetz().replace(tzinfo=None)
     return babel_dates.format_time(value, format="short", locale=_locale(language))
-
-
-def format_number(value: int | float, *, language: str | None = None) -> str:
-    return babel_numbers.format_decimal(value, locale=_locale(language))

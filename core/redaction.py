@@ -1,42 +1,39 @@
-"""Phone numbers never reach a log in clear."""
+"""Nothing secret or personal reaches a log line: phone numbers become a keyed pseudonym,
+the secret part of a manage link becomes ``…``.
+
+The filter sits on every handler (``LOGGING`` in the settings), so Django's request
+warnings ("Not Found: /it/manage/<token>/"), the development server's access log and
+tracebacks are covered, not only our own messages.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 
-from django.conf import settings
+from core.phones import phone_pseudonym
 
 # An international number (+ or 00 and 7-15 digits, spaces or hyphens allowed) or an
 # Italian mobile (3 and 8-10 more digits). Not IP addresses, not "200 3480" in server logs.
 PHONE_RE = re.compile(
     r"(?<![\w.])(?:\+|00)\d(?:[ -]?\d){6,14}(?!\w|\.\d)|(?<![\w.])3\d(?:[ -]?\d){7,9}(?!\w|\.\d)"
 )
+# The path segment after /manage/ is a bearer secret (``/manage/`` alone is the look-up form).
+SECRET_PATH_RE = re.compile(r"(/manage/)[^/\s?#\"']+")
 
 
-def phone_fingerprint(phone: str) -> str:
-    """A short stable pseudonym for a phone number, for logs and support look-ups."""
-    digest = hashlib.blake2b(
-        phone.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=6
-    ).hexdigest()
-    return f"tel#{digest}"
-
-
-def mask_phone(phone: str) -> str:
-    """``+39 *** *** *567``-style masking for people who must recognise their own number."""
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) < 4:
-        return "***"
-    return f"{'+' if phone.startswith('+') else ''}{'*' * (len(digits) - 3)}{digits[-3:]}"
+def redact_secrets(text: str) -> str:
+    """Manage links lose their token: ``/ar/manage/…/cancel/``."""
+    return SECRET_PATH_RE.sub(r"\1…", text)
 
 
 def redact(text: str) -> str:
-    return PHONE_RE.sub(lambda m: phone_fingerprint(re.sub(r"[^\d+]", "", m.group())), text)
+    text = redact_secrets(text)
+    return PHONE_RE.sub(lambda m: phone_pseudonym(re.sub(r"[^\d+]", "", m.group())), text)
 
 
-class RedactPhoneNumbersFilter(logging.Filter):
-    """Rewrites every record so that digits that look like a phone number are pseudonymised."""
+class RedactFilter(logging.Filter):
+    """Rewrites every record: phone numbers pseudonymised, manage tokens removed."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from appointments import formatting
+from core import formatting
 
 register = template.Library()
 
@@ -18,5 +18,8 @@ def time_of_day(value):
 
 
 @register.filter
-def number(value):
-    return formatting.format_number(value) if value is not None else ""
+def phone(value):
+    """The whole number, grouped (``+39 347 123 4567``), for the person to check."""
+    from core.phones import phone_display
+
+    return phone_display(value) if value else ""

@@ -1,0 +1,240 @@
+"""Booking: city -> service -> time -> details -> SMS code -> confirmation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from appointments import selectors
+from appointments.forms import CodeForm, DetailsForm, OnBehalfForm
+from appointments.models import Appointment, City, Offering
+from appointments.services.booking import (
+    Person,
+    appointment_book_on_behalf,
+    appointment_hold,
+    appointment_release,
+    appointment_resend_code,
+    appointment_verify,
+)
+from appointments.services.errors import BookingError, OverPhoneLimit, SlotTaken
+from appointments.services.seats import appointment_access_token
+from appointments.views.common import (
+    client_key,
+    code_budget,
+    desk_tz,
+    offering_or_404,
+    over_budget,
+    slot_taken,
+    times_page,
+)
+from core.ratelimit import RateLimited, rate_limit_hit
+from core.views import render, too_many
+
+HOLD_SESSION_KEY = "booking_hold"
+# Double-tap protection: the id of the booking just confirmed and until when a second tap
+# on "Confirm" may land on it. Never the manage token: the next person on a shared phone
+# must find no way back to somebody else's booking.
+DONE_SESSION_KEY = "booking_done"
+DONE_SECONDS = 120
+
+
+def city_list(request):
+    return render(request, "appointments/city_list.html", {"cities": selectors.city_list()})
+
+
+def service_list(request, city_slug: str):
+    city = get_object_or_404(City, slug=city_slug, is_active=True)
+    offerings = selectors.city_offerings(city=city)
+    return render(request, "appointments/service_list.html", {"city": city, "offerings": offerings})
+
+
+def time_list(request, city_slug: str, offering_id: int):
+    return times_page(request, offering=offering_or_404(city_slug, offering_id))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def details(request, city_slug: str, offering_id: int, start: datetime):
+    offering = offering_or_404(city_slug, offering_id)
+    slot = selectors.offering_slot(offering=offering, start=start)
+    if slot is None:
+        raise Http404
+    if selectors.user_can_book_on_behalf(user=request.user, offering=offering):
+        return _details_on_behalf(request, offering, slot)
+    form = DetailsForm(request.POST or None, interpreter_languages=offering.interpreter_languages)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        try:
+            budget = code_budget(request, phone)
+        except RateLimited as exc:
+            return over_budget(request, exc, offering=offering)
+        _release_previous_hold(request)
+        try:
+            appointment = appointment_hold(
+                offering=offering,
+                start=start,
+                person=_person(form, translation.get_language()),
+                client=client_key(request),
+            )
+        except BookingError as exc:
+            budget.give_back()  # nothing was sent
+            if isinstance(exc, SlotTaken):
+                return slot_taken(request, offering, exc)
+            error = exc.message
+        else:
+            budget.attach(f"challenge:{appointment.challenge_id}:1")
+            request.session[HOLD_SESSION_KEY] = appointment.pk
+            return redirect("appointments:verify")
+    return _details_page(request, offering, slot, form, error)
+
+
+def _release_previous_hold(request) -> None:
+    """One browser holds one time: choosing another frees the seat it was holding."""
+    previous = Appointment.objects.filter(
+        pk=request.session.pop(HOLD_SESSION_KEY, None), status=Appointment.Status.HELD
+    ).first()
+    if previous is not None:
+        appointment_release(appointment=previous)
+
+
+def _person(form, language: str) -> Person:
+    data = form.cleaned_data
+    return Person(
+        phone=data["phone"] or "",
+        language=language,
+        name=data["name"],
+        interpreter_language=data.get("interpreter_language", ""),
+        reason=data["reason"],
+    )
+
+
+def _details_page(request, offering, slot, form, error, *, on_behalf=False):
+    context = {
+        "offering": offering,
+        "slot": slot,
+        "form": form,
+        "error": error,
+        "tz": desk_tz(offering),
+        "on_behalf": on_behalf,
+    }
+    return render(request, "appointments/details.html", context)
+
+
+def _details_on_behalf(request, offering: Offering, slot):
+    """Staff or a partner books for someone: same rules, no SMS code, who booked recorded."""
+    form = OnBehalfForm(request.POST or None, interpreter_languages=offering.interpreter_languages)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rate_limit_hit(scope="on-behalf", ident=f"user:{request.user.pk}")
+        except RateLimited:
+            return too_many(request)
+        try:
+            _appointment, token = appointment_book_on_behalf(
+                offering=offering,
+                start=slot.start,
+                person=_person(form, form.cleaned_data["language"]),
+                booked_by=request.user,
+            )
+        except SlotTaken as exc:
+            return slot_taken(request, offering, exc)
+        except BookingError as exc:
+            error = exc.message
+        else:
+            return redirect(reverse("appointments:manage", args=[token]) + "?new=1")
+    return _details_page(request, offering, slot, form, error, on_behalf=True)
+
+
+def _just_confirmed(request) -> Appointment | None:
+    """The booking this browser confirmed in the last two minutes (a second tap)."""
+    done = request.session.get(DONE_SESSION_KEY) or {}
+    if not done or datetime.fromisoformat(done["until"]) < timezone.now():
+        request.session.pop(DONE_SESSION_KEY, None)
+        return None
+    return Appointment.objects.filter(pk=done["id"], status=Appointment.Status.CONFIRMED).first()
+
+
+def _confirmed(request, token: str, appointment: Appointment):
+    request.session.pop(HOLD_SESSION_KEY, None)
+    request.session[DONE_SESSION_KEY] = {
+        "id": appointment.pk,
+        "until": (timezone.now() + timedelta(seconds=DONE_SECONDS)).isoformat(),
+    }
+    return redirect(reverse("appointments:manage", args=[token]) + "?new=1")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    appointment = (
+        Appointment.objects.select_related("offering__desk__city", "challenge")
+        .filter(pk=request.session.get(HOLD_SESSION_KEY))
+        .first()
+    )
+    if appointment is None or appointment.status != Appointment.Status.HELD:
+        if done := _just_confirmed(request):  # a second tap on "Confirm"
+            token = appointment_access_token(appointment=done)
+            return redirect(reverse("appointments:manage", args=[token]) + "?new=1")
+        return render(request, "appointments/hold_expired.html", status=410)
+    form = CodeForm(request.POST or None)
+    error = None
+    if request.method == "POST" and "resend" in request.POST:
+        try:
+            budget = code_budget(request, appointment.phone)
+        except RateLimited as exc:
+            return over_budget(request, exc, offering=appointment.offering)
+        form, error = CodeForm(), _resend(appointment, budget)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            token = appointment_verify(appointment=appointment, code=form.cleaned_data["code"])
+        except OverPhoneLimit as exc:
+            request.session.pop(HOLD_SESSION_KEY, None)
+            return _over_limit(request, appointment, exc)
+        except BookingError as exc:
+            error = exc.message
+        else:
+            return _confirmed(request, token, appointment)
+    context = {
+        "appointment": appointment,
+        "form": form,
+        "error": error,
+        "tz": desk_tz(appointment.offering),
+        "change_url": reverse(
+            "appointments:details",
+            args=[appointment.offering.desk.city.slug, appointment.offering_id, appointment.start],
+        ),
+    }
+    return render(request, "appointments/verify.html", context)
+
+
+def _resend(appointment: Appointment, budget) -> str:
+    """A new code, paid from ``budget``: the message to show."""
+    try:
+        appointment_resend_code(appointment=appointment)
+    except BookingError as exc:
+        budget.give_back()
+        return exc.message
+    appointment.challenge.refresh_from_db()
+    budget.attach(f"challenge:{appointment.challenge_id}:{appointment.challenge.sends}")
+    return _("We sent a new code.")
+
+
+def _over_limit(request, appointment: Appointment, exc: OverPhoneLimit):
+    """The number is proven and already has bookings in the way: say so, link to them."""
+    context = {
+        "message": exc.message,
+        "links": exc.links,
+        "tz": desk_tz(appointment.offering),
+        "city": appointment.offering.desk.city,
+        "max_bookings": settings.SPORTELLO["MAX_ACTIVE_BOOKINGS_PER_PHONE"],
+    }
+    return render(request, "appointments/over_limit.html", context, status=409)

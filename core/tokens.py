@@ -1,0 +1,46 @@
+"""Secrets handed to people (codes to read aloud, manage links, SMS codes) and their hashes.
+
+Only hashes are stored: a copy of the database gives no way into anybody's booking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: letters and digits that are not mistaken for each other
+# when read aloud or on a cracked screen.
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+CODE_LENGTH = 6
+
+
+def readable_code(length: int = CODE_LENGTH) -> str:
+    """A code a person reads aloud at a desk (booking codes)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def manage_token() -> str:
+    """At least 128 bits of randomness (192); only its hash is stored."""
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def sms_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def codes_match(code: str, hashed: str) -> bool:
+    return hmac.compare_digest(token_hash(code.strip()), hashed)
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """A keyed hash (HMAC with SECRET_KEY) for values that are not secret but personal,
+    such as a client address: equal inputs compare equal, nothing can be read back."""
+    from django.conf import settings
+
+    key = f"{purpose}:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
