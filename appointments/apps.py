@@ -18,6 +18,7 @@ PERIODIC_TASKS = [
     ("appointments.tasks.expire_holds", 1),
     ("appointments.tasks.waitlist_sweep", 5),
     ("appointments.tasks.forget_personal_data", 60 * 24),
+    ("appointments.tasks.clear_sessions", 60),
 ]
 
 # Group -> permissions (app_label.codename). Editors keep the offer; operators see bookings

@@ -25,3 +25,12 @@ def waitlist_sweep() -> int:
 
 def forget_personal_data() -> dict[str, int]:
     return personal_data_forget()
+
+
+def clear_sessions() -> None:
+    """Expired sessions go: a shared phone's old session holds nothing worth keeping."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

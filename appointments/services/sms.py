@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from appointments.models import OutboundSMS
 from appointments.sms import get_backend
+from core.ratelimit import give_back_attached
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -59,6 +60,8 @@ def sms_send(*, sms_id: int, now: datetime | None = None) -> str:
         sms.backend = backend.name
         sms.save(update_fields=["status", "last_error", "backend"])
         logger.warning("SMS %s not sent (attempt %s): %s", sms.pk, sms.attempts, sms.last_error)
+        if failed:  # never sent: the budgets it was counted against get it back
+            give_back_attached(sms.dedupe_key)
         return sms.status
     sms.status, sms.provider_id = OutboundSMS.Status.SENT, result.provider_id
     sms.backend, sms.sent_at, sms.last_error = backend.name, timezone.now(), ""

@@ -8,6 +8,9 @@ SECRET_KEY = env.required("SECRET_KEY")
 ALLOWED_HOSTS = [h for h in env.required("ALLOWED_HOSTS").split(",") if h.strip()]
 DATABASE_URL = env.required("DATABASE_URL")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}  # noqa: F405
+# Rate limits and SMS budgets must be shared by every web worker, never per process: the
+# base settings move the cache and the task broker to Redis once REDIS_URL is set.
+env.required("REDIS_URL")
 # No silent default in production: the console backend would log codes and send nothing.
 SPORTELLO = {**SPORTELLO, "SMS_BACKEND": env.required("SMS_BACKEND")}  # noqa: F405
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [f"https://{h}" for h in ALLOWED_HOSTS])

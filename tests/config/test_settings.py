@@ -16,6 +16,7 @@ GOOD = {
     "ALLOWED_HOSTS": "sportello.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "SMS_BACKEND": "appointments.sms.ConsoleBackend",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -43,7 +44,9 @@ def _run_production(extra_env: dict[str, str], *args: str) -> subprocess.Complet
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SMS_BACKEND"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SMS_BACKEND", "REDIS_URL"]
+)
 def test_production_refuses_to_start_without(missing):
     result = _run_production({k: v for k, v in GOOD.items() if k != missing}, "check")
     assert result.returncode != 0
