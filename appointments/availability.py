@@ -43,7 +43,9 @@ class Closure:
     def __post_init__(self) -> None:
         _require_aware(self.start, "Closure.start")
         _require_aware(self.end, "Closure.end")
-        if self.end < self.start:
+        # In UTC: two values in one zone compare by wall clock, ignoring fold (PEP 495), so
+        # 02:45 CEST -> 02:15 CET (half an hour on the fall-back night) would read backwards.
+        if self.end.astimezone(UTC) < self.start.astimezone(UTC):
             raise ValueError("Closure.end is before Closure.start")
 
 

@@ -66,6 +66,14 @@ def _incr(key: str, window: int) -> int:
         return 1
 
 
+def peek(*, scope: str, ident: str) -> int:
+    """How many were counted in the current window (0 when the cache does not answer)."""
+    try:
+        return int(cache.get(_key(scope, ident)) or 0)
+    except Exception:
+        return 0
+
+
 def rate_limit_hit(*, scope: str, ident: str) -> None:
     """Counts one try; RateLimited once more than the scope's limit were made in its window.
 

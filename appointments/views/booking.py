@@ -32,6 +32,8 @@ from appointments.views.common import (
     desk_tz,
     offering_or_404,
     over_budget,
+    proof_puzzle_if_needed,
+    proof_refused,
     slot_taken,
     times_page,
 )
@@ -72,6 +74,8 @@ def details(request, city_slug: str, offering_id: int, start: datetime):
     form = DetailsForm(request.POST or None, interpreter_languages=offering.interpreter_languages)
     error = None
     if request.method == "POST" and form.is_valid():
+        if error := proof_refused(request):
+            return _details_page(request, offering, slot, form, error)
         phone = form.cleaned_data["phone"]
         try:
             budget = code_budget(request, phone)
@@ -125,6 +129,7 @@ def _details_page(request, offering, slot, form, error, *, on_behalf=False):
         "error": error,
         "tz": desk_tz(offering),
         "on_behalf": on_behalf,
+        "proof": None if on_behalf else proof_puzzle_if_needed(request),
     }
     return render(request, "appointments/details.html", context)
 

@@ -13,6 +13,7 @@ from appointments import selectors
 from appointments.forms import WaitlistForm
 from appointments.models import Appointment, Offering
 from core.phones import phone_country_prefix
+from core.proof import proof_check, proof_puzzle, proof_required
 from core.ratelimit import LimitsUnavailable, RateLimited, Reservation, client_network, reserve
 from core.tokens import keyed_hash
 from core.views import render, too_many
@@ -59,6 +60,18 @@ def code_budget(request, phone: str) -> Reservation:
     )
 
 
+def proof_puzzle_if_needed(request) -> dict | None:
+    """The puzzle a code form carries once its address asked for many codes."""
+    return proof_puzzle(request) if proof_required(request) else None
+
+
+def proof_refused(request) -> str | None:
+    """Why a code form is refused for its proof of work, or None when it may go on."""
+    if proof_required(request) and not proof_check(request):
+        return _("Please wait a few seconds, then press the button again.")
+    return None
+
+
 def over_budget(request, exc: RateLimited, *, offering: Offering):
     """The page for a code that cannot be sent now, with the desk's phone to call instead."""
     context = {"desk": offering.desk}
@@ -95,6 +108,7 @@ def times_page(request, *, offering: Offering, move_token: str | None = None):
         "has_more": len(days) > (page + 1) * DAYS_PER_PAGE,
         "move_token": move_token,
         "waitlist_form": WaitlistForm() if not slots and not move_token else None,
+        "proof": proof_puzzle_if_needed(request) if not slots and not move_token else None,
     }
     return render(request, "appointments/time_list.html", context)
 

@@ -13,7 +13,14 @@ from appointments.forms import CodeForm, WaitlistForm
 from appointments.models import WaitlistEntry
 from appointments.services.errors import BookingError
 from appointments.services.waitlist import waitlist_confirm, waitlist_join, waitlist_leave
-from appointments.views.common import code_budget, offering_or_404, over_budget, times_page
+from appointments.views.common import (
+    code_budget,
+    offering_or_404,
+    over_budget,
+    proof_puzzle_if_needed,
+    proof_refused,
+    times_page,
+)
 from core.ratelimit import RateLimited
 from core.views import render
 
@@ -28,10 +35,15 @@ PROVEN_MINUTES = 10
 def join(request, city_slug: str, offering_id: int):
     offering = offering_or_404(city_slug, offering_id)
     form = WaitlistForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request, "appointments/waitlist.html", {"offering": offering, "form": form}, status=400
-        )
+    error = proof_refused(request) if form.is_valid() else None
+    if error or not form.is_valid():
+        context = {
+            "offering": offering,
+            "form": form,
+            "error": error,
+            "proof": proof_puzzle_if_needed(request),
+        }
+        return render(request, "appointments/waitlist.html", context, status=400)
     phone = form.cleaned_data["phone"]
     try:
         budget = code_budget(request, phone)

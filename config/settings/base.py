@@ -236,11 +236,18 @@ SPORTELLO = {
     "CODE_MAX_ATTEMPTS": 5,
     # One address keeps at most this many live holds (holding is not hoarding).
     "HOLDS_PER_CLIENT": env.int("HOLDS_PER_CLIENT", 3),
+    # Past this many codes an hour from one address, each code needs a small proof of work
+    # (a second of a phone's time) or, without JavaScript, a short wait (core/proof.py).
+    "PROOF": {
+        "AFTER_CODES": env.int("PROOF_AFTER_CODES", 5),
+        "MAX_NUMBER": 40_000,
+        "WAIT_SECONDS": 20,
+    },
     # "count/period" per scope (s, m, h, d); RATE_LIMITS="lookup=20/h,code-global=5000/h"
     # overrides some. A scope "name:detail" (code-country:39) refines "name" for one value.
     "RATE_LIMITS": {
         "code-phone": "3/h",  # SMS codes to one number
-        "code-client": "20/h",  # SMS codes asked from one address (IPv6: its /64)
+        "code-client": "60/h",  # SMS codes asked from one address (IPv6: its /64)
         "code-country": "100/h",  # SMS codes to the numbers of one country calling code...
         "code-country:39": "1000/h",  # ...Italy's own numbers are most of them
         "code-global": "2000/h",  # every SMS code, all together: the money ceiling

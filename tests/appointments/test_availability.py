@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from appointments.availability import Closure, Slot, WeeklyRule, free_slots, next_free
@@ -305,6 +305,35 @@ def test_closures_in_any_order_and_zone_are_all_honoured():
     assert hours(result) == ["10:00", "10:30"]
 
 
+def test_a_closure_across_the_repeated_hour_is_measured_in_real_time():
+    # 02:45 CEST -> 02:15 CET: half an hour, though the clock reads backwards.
+    closure = Closure(
+        start=datetime(2026, 10, 25, 0, 45, tzinfo=UTC).astimezone(ROME),
+        end=datetime(2026, 10, 25, 1, 15, tzinfo=UTC).astimezone(ROME),
+    )
+    assert closure.end.fold == 1
+
+    result = slots(
+        rules=[SUNDAY_NIGHT],
+        duration=HALF_HOUR,
+        closures=[closure],
+        now=rome(FALL_BACK - timedelta(days=1), 12),
+        horizon=timedelta(days=2),
+    )
+
+    # Only the 02:30 CEST slot overlaps it; the grid steps 02:00, 02:30 (CEST), then 03:00 CET.
+    assert [slot.start.astimezone(UTC).strftime("%H:%M") for slot in result] == [
+        "23:00",
+        "23:30",
+        "00:00",
+        "02:00",
+        "02:30",
+    ]
+    # Swapped, the clock reads forwards but the end comes half an hour before the start.
+    with pytest.raises(ValueError, match="before"):
+        Closure(start=closure.end, end=closure.start)
+
+
 # --- capacity and bookings ------------------------------------------------------------------
 
 
@@ -501,7 +530,10 @@ def inside(slot: Slot, rule: WeeklyRule, duration: timedelta) -> bool:
 
 
 def overlaps(slot: Slot, closure: Closure) -> bool:
-    return closure.start < slot.end and slot.start < closure.end
+    # In UTC: two Rome datetimes compare by wall clock and ignore fold (PEP 495), so the
+    # first 02:00 of the fall-back night would not come before the second.
+    start, end = slot.start.astimezone(UTC), slot.end.astimezone(UTC)
+    return closure.start.astimezone(UTC) < end and start < closure.end.astimezone(UTC)
 
 
 def grid(day: date, rule: WeeklyRule, duration: timedelta) -> list[datetime]:
@@ -570,6 +602,24 @@ def test_every_returned_slot_is_in_a_rule_outside_closures_inside_the_window(des
 
 @PROPERTY
 @given(desk=desks())
+# Found by hypothesis: a closure ending at the second 02:00 (CET) covers the 02:00 CEST slot,
+# which a wall-clock comparison of the two Rome datetimes missed.
+@example(
+    desk={
+        "rules": [WeeklyRule(weekday=6, start=time(0, 30), end=time(2, 15))],
+        "closures": [
+            Closure(
+                start=rome(date(2026, 10, 22), 3),
+                end=datetime(2026, 10, 25, 1, tzinfo=UTC).astimezone(ROME),  # 02:00, fold=1
+            )
+        ],
+        "duration": QUARTER,
+        "now": datetime(2026, 10, 22, tzinfo=UTC),
+        "min_notice": timedelta(0),
+        "horizon": timedelta(days=3),
+        "tz": ROME,
+    }
+)
 def test_no_slot_the_schedule_allows_is_missing(desk):
     offered = free_slots(capacity=1, taken={}, **desk)
 

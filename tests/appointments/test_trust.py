@@ -324,3 +324,34 @@ def test_a_hold_in_another_city_cannot_be_confirmed_from_this_session(client, of
     stranger = type(client)()
     assert stranger.post("/it/book/verify/", {"code": last_sms_code()}).status_code == 410
     assert Appointment.objects.get().status == "held"
+
+
+def test_a_busy_address_books_after_the_proof_of_work(client, offering, settings):
+    import hashlib
+    import re
+
+    settings.SPORTELLO = {
+        **settings.SPORTELLO,
+        "PROOF": {"AFTER_CODES": 1, "MAX_NUMBER": 300, "WAIT_SECONDS": 20},
+    }
+    slots = selectors.offering_slots(offering=offering)
+    assert _hold(client, offering, slots[0], phone="+393470000001").status_code == 302
+    page = client.get(_details(offering, slots[1])).content.decode()
+    assert 'src="/static/js/proof.js"' in page
+    refused = _hold(client, offering, slots[1], phone="+393470000002")  # no proof
+    assert _t("it", "Please wait a few seconds, then press the button again.") in (
+        refused.content.decode()
+    )
+    assert Appointment.objects.count() == 1 and OutboundSMS.objects.count() == 1
+    fields = dict(re.findall(r'data-(salt|challenge|max)="([^"]+)"', refused.content.decode()))
+    token = re.search(r'name="proof" value="([^"]+)"', refused.content.decode()).group(1)
+    answer = next(
+        n
+        for n in range(int(fields["max"]) + 1)
+        if hashlib.sha256(f"{fields['salt']}{n}".encode()).hexdigest() == fields["challenge"]
+    )
+    response = client.post(
+        _details(offering, slots[1]),
+        {"phone": "+393470000002", "proof": token, "proof_number": str(answer)},
+    )
+    assert response.status_code == 302 and Appointment.objects.count() == 2

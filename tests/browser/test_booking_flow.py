@@ -141,3 +141,23 @@ def test_join_the_waiting_list_when_nothing_is_free(page, site_url, city_page):
         "so",
         "waiting",
     )
+
+
+def test_a_busy_connection_books_after_the_phone_solves_the_puzzle(page, site, settings):
+    """Past the threshold, proof.js solves the puzzle before the form goes: the person only
+    presses the button. The full-size puzzle of the settings is used."""
+    from core.ratelimit import reserve
+
+    settings.SPORTELLO = {
+        **settings.SPORTELLO,
+        "PROOF": {**settings.SPORTELLO["PROOF"], "AFTER_CODES": 1},
+    }
+    reserve([("code-client", "127.0.0.1")])
+    page.goto(f"{site}/ar/book/perugia/")
+    page.locator("ul.services a").first.click()
+    page.locator("ul.slots a").first.click()
+    assert page.locator("input[name=proof_number]").count() == 1
+    page.fill("input[name=phone]", "+393471234567")
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_t("ar", "Check your phone"))
+    assert Appointment.objects.get().status == "held"
