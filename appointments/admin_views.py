@@ -20,16 +20,13 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import DeleteView, EditView, InspectView, SnippetViewSet
 
 from appointments.models import Appointment, City, Closure, Desk, Offering
-from appointments.permissions import DeskScopedPermissionPolicy
+from appointments.permissions import BookingPermissionPolicy, DeskScopedPermissionPolicy
 
 POLICIES = {
-    model: DeskScopedPermissionPolicy(model, desk_path=path)
-    for model, path in (
-        (Desk, ""),
-        (Offering, "desk"),
-        (Closure, "desk"),
-        (Appointment, "offering__desk"),
-    )
+    Desk: DeskScopedPermissionPolicy(Desk, desk_path=""),
+    Offering: DeskScopedPermissionPolicy(Offering, desk_path="desk"),
+    Closure: DeskScopedPermissionPolicy(Closure, desk_path="desk"),
+    Appointment: BookingPermissionPolicy(Appointment, desk_path="offering__desk"),
 }
 for _model, _policy in POLICIES.items():
     register_permission_policy(_model, _policy)

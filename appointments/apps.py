@@ -43,8 +43,13 @@ GROUP_PERMISSIONS = {
         "appointments.add_closure",
         "appointments.change_closure",
     ],
-    # Partner organisations accompany people who have no phone: they book at any desk.
-    "Partners": ["appointments.book_on_behalf"],
+    # Members of partner organisations book at the desks their organisation is linked to,
+    # and see the bookings it made (PartnerOrganisation).
+    "Partners": [
+        "wagtailadmin.access_admin",
+        "appointments.book_on_behalf",
+        "appointments.view_appointment",
+    ],
 }
 
 

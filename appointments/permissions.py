@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
 
 
@@ -16,10 +17,13 @@ class DeskScopedPermissionPolicy(ModelPermissionPolicy):
         super().__init__(model)
         self.staff_lookup = f"{desk_path}__staff" if desk_path else "staff"
 
+    def in_scope(self, user) -> Q:
+        return Q(**{self.staff_lookup: user})
+
     def scoped(self, queryset, user):
         if user.is_superuser:
             return queryset
-        return queryset.filter(**{self.staff_lookup: user}).distinct()
+        return queryset.filter(self.in_scope(user)).distinct()
 
     def _in_scope(self, user, instance) -> bool:
         if user.is_superuser:
@@ -34,3 +38,11 @@ class DeskScopedPermissionPolicy(ModelPermissionPolicy):
 
     def instances_user_has_any_permission_for(self, user, actions):
         return self.scoped(super().instances_user_has_any_permission_for(user, actions), user)
+
+
+class BookingPermissionPolicy(DeskScopedPermissionPolicy):
+    """Bookings: the staff of their desk, and the partner organisation that made them."""
+
+    def in_scope(self, user) -> Q:
+        made_by_my_organisation = Q(booked_by__partner_organisations__members=user)
+        return super().in_scope(user) | made_by_my_organisation

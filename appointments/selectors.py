@@ -140,12 +140,13 @@ def appointment_by_code(*, code: str, phone: str) -> Appointment | None:
 
 
 def user_can_book_on_behalf(*, user, offering: Offering) -> bool:
-    """Operators at the offering's desk, partner organisations, and superusers."""
+    """Operators at the offering's desk, members of a partner organisation linked to that
+    desk, and superusers."""
     if not user.is_authenticated or not user.has_perm("appointments.book_on_behalf"):
         return False
-    if user.is_superuser or user.groups.filter(name="Partners").exists():
+    if user.is_superuser or offering.desk.staff.filter(pk=user.pk).exists():
         return True
-    return offering.desk.staff.filter(pk=user.pk).exists()
+    return offering.desk.partners.filter(is_active=True, members=user).exists()
 
 
 def desk_stops(*, desk, days) -> dict:

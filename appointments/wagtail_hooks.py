@@ -19,6 +19,7 @@ from appointments.models import (
     Desk,
     Offering,
     OutboundSMS,
+    PartnerOrganisation,
     Service,
 )
 
@@ -129,6 +130,15 @@ class OutboundSMSViewSet(SnippetViewSet):
     panels = [FieldPanel("status")]  # an administrator may requeue a row stuck in "sending"
 
 
+class PartnerOrganisationViewSet(SnippetViewSet):
+    """Kept by administrators: which organisation books at which desks, and who is in it."""
+
+    model = PartnerOrganisation
+    icon = "group"
+    list_display = ["name", "is_active"]
+    search_fields = ["name"]
+
+
 class BookingGroup(SnippetViewSetGroup):
     menu_label = _("Bookings")
     menu_icon = "date"
@@ -140,6 +150,7 @@ class BookingGroup(SnippetViewSetGroup):
         OfferingViewSet,
         ClosureViewSet,
         AppointmentViewSet,
+        PartnerOrganisationViewSet,
         OutboundSMSViewSet,
     )
 

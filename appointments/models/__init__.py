@@ -8,6 +8,7 @@ from appointments.models.booking import (
 )
 from appointments.models.challenge import PhoneChallenge
 from appointments.models.offer import Closure, Offering, ScheduleRule, Service
+from appointments.models.partners import PartnerOrganisation
 from appointments.models.places import City, Desk, DeskStop
 from appointments.models.sms import OutboundSMS
 
@@ -21,6 +22,7 @@ __all__ = [
     "InvalidTransition",
     "Offering",
     "OutboundSMS",
+    "PartnerOrganisation",
     "PhoneChallenge",
     "ScheduleRule",
     "Service",

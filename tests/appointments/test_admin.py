@@ -141,3 +141,41 @@ def test_the_outbox_is_listed_for_administrators_without_numbers_or_texts(
     assert "3471234567" not in page and "123456" not in page
     client.force_login(operator)
     assert client.get("/admin/snippets/appointments/outboundsms/").status_code in (302, 403)
+
+
+@pytest.fixture
+def partner(django_user_model):
+    from appointments.models import PartnerOrganisation
+
+    user = django_user_model.objects.create_user("ngo", password="x")
+    user.groups.add(Group.objects.get(name="Partners"))
+    organisation = PartnerOrganisation.objects.create(name="Accoglienza")
+    organisation.members.add(user)
+    return user
+
+
+def test_a_partner_books_only_at_its_desks_and_sees_only_its_bookings(
+    client, partner, django_user_model
+):
+    from appointments import selectors
+    from appointments.services.booking import Person, appointment_book_on_behalf
+
+    linked, elsewhere = OfferingFactory(), OfferingFactory()
+    partner.partner_organisations.get().desks.add(linked.desk)
+    assert selectors.user_can_book_on_behalf(user=partner, offering=linked)
+    assert not selectors.user_can_book_on_behalf(user=partner, offering=elsewhere)
+    colleague = django_user_model.objects.create_user("ngo2", password="x")
+    partner.partner_organisations.get().members.add(colleague)
+    slots = selectors.offering_slots(offering=linked)
+    ours, _ = appointment_book_on_behalf(
+        offering=linked, start=slots[0].start, person=Person("", "it"), booked_by=colleague
+    )
+    theirs, _ = appointment_book_on_behalf(
+        offering=linked, start=slots[1].start, person=Person("", "it"), booked_by=None
+    )
+    client.force_login(partner)
+    page = client.get("/admin/snippets/appointments/appointment/").content.decode()
+    assert ours.code in page and theirs.code not in page
+    inspect = "/admin/snippets/appointments/appointment/inspect/{}/"
+    assert client.get(inspect.format(ours.pk)).status_code == 200
+    assert client.get(inspect.format(theirs.pk)).status_code in (302, 403, 404)

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from appointments.models import Desk
+from appointments.models import Desk, PartnerOrganisation
 
 PROJECT_APPS = ("appointments", "frontdesk", "cms")
 DEMO_STAFF_CITY = "perugia"
@@ -26,7 +26,9 @@ DEMO_USERS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "admin": ("sportello-admin", (), True),
     "editor": ("sportello-editor", ("Editors",), False),
     "operator": ("sportello-operator", ("Operators",), False),
+    "partner": ("sportello-partner", ("Partners",), False),
 }
+DEMO_PARTNER = "Associazione Accoglienza Perugia"
 
 
 class Command(BaseCommand):
@@ -53,7 +55,7 @@ class Command(BaseCommand):
         if not options["quiet_logins"]:
             self.stdout.write(
                 self.style.SUCCESS(
-                    "Demo logins (admin at /admin/; editor and operator work in Perugia):"
+                    "Demo logins (admin at /admin/; editor, operator and partner work in Perugia):"
                 )
             )
             for username, (password, groups, _su) in DEMO_USERS.items():
@@ -73,6 +75,11 @@ class Command(BaseCommand):
             for name in groups:
                 group, _ = Group.objects.get_or_create(name=name)
                 user.groups.add(group)
-            if not is_superuser:  # staff see only their own desks: the demo staff work in Perugia
-                for desk in Desk.objects.filter(city__slug=DEMO_STAFF_CITY):
+            perugia = Desk.objects.filter(city__slug=DEMO_STAFF_CITY)
+            if "Partners" in groups:  # a partner books at its organisation's desks only
+                organisation, _ = PartnerOrganisation.objects.get_or_create(name=DEMO_PARTNER)
+                organisation.desks.add(*perugia)
+                organisation.members.add(user)
+            elif not is_superuser:  # staff see only their own desks: they work in Perugia
+                for desk in perugia:
                     desk.staff.add(user)
