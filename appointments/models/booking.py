@@ -14,6 +14,18 @@ from appointments.models.challenge import PhoneChallenge
 from appointments.models.offer import Offering
 
 
+def _staff_member(verbose_name) -> models.ForeignKey:
+    """Who on the staff took a step (empty: the person did it, or nobody is known)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class InvalidTransition(ValueError):
     """A lifecycle change that the status does not allow."""
 
@@ -101,37 +113,16 @@ class Appointment(models.Model):
     challenge = models.OneToOneField(
         PhoneChallenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("booked on behalf by"),
-    )
+    booked_by = _staff_member(_("booked on behalf by"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # When each step happened, and which staff member took it (empty: the person did).
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     hold_ended_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("cancelled by"),
-    )
+    cancelled_by = _staff_member(_("cancelled by"))
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("checked in by"),
-    )
+    checked_in_by = _staff_member(_("checked in by"))
     served_at = models.DateTimeField(_("served at"), null=True, blank=True)
     no_show_at = models.DateTimeField(_("marked as not come at"), null=True, blank=True)
 

@@ -16,13 +16,12 @@ from appointments import selectors, texts
 from appointments.models import Appointment, Offering
 from appointments.services.challenges import challenge_issue, challenge_resend, challenge_verify
 from appointments.services.errors import (
-    Busy,
     NotChangeable,
     OverPhoneLimit,
     SlotUnavailable,
     TooManyHolds,
 )
-from appointments.services.rules import phone_limits_check
+from appointments.services.rules import phone_limits_check, serialise
 from appointments.services.seats import (
     appointment_access_token,
     appointment_confirm,
@@ -32,7 +31,6 @@ from appointments.services.seats import (
 )
 from appointments.services.sms import sms_queue
 from appointments.services.waitlist import waitlist_offer_next
-from core.locking import LockTimeout, lock_objects
 
 
 def _rules() -> dict:
@@ -80,10 +78,7 @@ def _holds_per_client_check(*, client: str, now: datetime) -> None:
     """Holding is not hoarding: one address keeps a few live holds at most."""
     if not client:
         return
-    try:
-        lock_objects([f"holds:{client}"])
-    except LockTimeout as exc:
-        raise Busy() from exc
+    serialise(f"holds:{client}")
     live = Appointment.objects.live_holds(now).filter(hold_client=client).count()
     if live >= _rules()["HOLDS_PER_CLIENT"]:
         raise TooManyHolds()

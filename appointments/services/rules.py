@@ -11,6 +11,15 @@ from appointments.services.errors import AlreadyBookedService, Busy, TooManyBook
 from core.locking import LockTimeout, lock_objects
 
 
+def serialise(*keys: str) -> None:
+    """Takes the advisory locks of ``keys`` for the transaction, or Busy when another
+    request holds them for longer than the lock timeout."""
+    try:
+        lock_objects(keys)
+    except LockTimeout as exc:
+        raise Busy() from exc
+
+
 def phone_limits_check(*, offering: Offering, phone: str, now: datetime, exclude_pk=None) -> None:
     """Per-number limits, on confirmed bookings only.
 
@@ -20,10 +29,7 @@ def phone_limits_check(*, offering: Offering, phone: str, now: datetime, exclude
     """
     if not phone:
         return
-    try:
-        lock_objects([f"phone:{phone}"])
-    except LockTimeout as exc:
-        raise Busy() from exc
+    serialise(f"phone:{phone}")
     mine = Appointment.objects.upcoming(now).booked().filter(phone=phone).exclude(pk=exclude_pk)
     mine = list(mine.select_related("offering"))
     if len(mine) >= settings.SPORTELLO["MAX_ACTIVE_BOOKINGS_PER_PHONE"]:

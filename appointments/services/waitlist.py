@@ -17,13 +17,12 @@ from appointments.services.challenges import (
     challenge_verify,
 )
 from appointments.services.errors import (
-    Busy,
     NotChangeable,
     PlacesStillFree,
     SlotTaken,
     TooManyAttempts,
 )
-from appointments.services.rules import phone_limits_check
+from appointments.services.rules import phone_limits_check, serialise
 from appointments.services.seats import (
     appointment_access_token,
     appointment_confirm,
@@ -31,14 +30,6 @@ from appointments.services.seats import (
     seat_take,
 )
 from appointments.services.sms import sms_queue
-from core.locking import LockTimeout, lock_objects
-
-
-def _lock(*keys: str) -> None:
-    try:
-        lock_objects(keys)
-    except LockTimeout as exc:
-        raise Busy() from exc
 
 
 def waitlist_join(
@@ -54,7 +45,7 @@ def waitlist_join(
     if selectors.offering_slots(offering=offering, now=now):
         raise PlacesStillFree()
     with transaction.atomic():
-        _lock(f"waitlist-join:{offering.pk}:{phone}")
+        serialise(f"waitlist-join:{offering.pk}:{phone}")
         pending = (
             WaitlistEntry.objects.filter(
                 offering=offering, phone=phone, status=WaitlistEntry.Status.PENDING
@@ -129,7 +120,7 @@ def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> W
     """Holds the first free slot for the first person waiting, and tells them by SMS."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(f"waitlist-offer:{offering.pk}")
+        serialise(f"waitlist-offer:{offering.pk}")
         entry = WaitlistEntry.objects.filter(
             offering=offering, status=WaitlistEntry.Status.WAITING
         ).first()
