@@ -7,7 +7,6 @@ from pathlib import Path
 import dj_database_url
 import django.conf.locale
 from django.conf import global_settings
-from django.utils.translation import gettext_lazy as _
 
 from config import languages
 from config.env import env
@@ -214,7 +213,6 @@ LOGGING = {
     },
 }
 
-SITE_NAME = _("Sportello")
 LOGGING["loggers"].update(  # Wagtail's background tasks log every page save at INFO.
     {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch", "django-q")}
 )
