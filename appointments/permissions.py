@@ -44,5 +44,5 @@ class BookingPermissionPolicy(DeskScopedPermissionPolicy):
     """Bookings: the staff of their desk, and the partner organisation that made them."""
 
     def in_scope(self, user) -> Q:
-        made_by_my_organisation = Q(booked_by__partner_organisations__members=user)
-        return super().in_scope(user) | made_by_my_organisation
+        made_for_my_organisation = Q(partner__members=user, partner__is_active=True)
+        return super().in_scope(user) | made_for_my_organisation

@@ -146,7 +146,14 @@ def user_can_book_on_behalf(*, user, offering: Offering) -> bool:
         return False
     if user.is_superuser or offering.desk.staff.filter(pk=user.pk).exists():
         return True
-    return offering.desk.partners.filter(is_active=True, members=user).exists()
+    return partner_booking_for(user=user, offering=offering) is not None
+
+
+def partner_booking_for(*, user, offering: Offering):
+    """The active partner organisation through which ``user`` books at this desk, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return offering.desk.partners.filter(is_active=True, members=user).first()
 
 
 def desk_stops(*, desk, days) -> dict:

@@ -6,7 +6,6 @@ pseudonymised (for logs and support).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -16,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.digits import ascii_digits
+from core.tokens import keyed_hash
 
 # What may surround the digits of a phone number: spaces, dots, dashes, brackets, slashes.
 _PUNCTUATION = re.compile(r"[\s.\-()/\u00a0\u2010-\u2015\u2212]")
@@ -117,8 +117,10 @@ def phone_mask(phone: str) -> str:
 
 
 def phone_pseudonym(phone: str) -> str:
-    """A short stable keyed pseudonym (``tel#…``) for logs and support look-ups."""
-    digest = hashlib.blake2b(
-        phone.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=6
-    ).hexdigest()
-    return f"tel#{digest}"
+    """A short stable keyed pseudonym (``tel#…``) for logs and support look-ups: the same for
+    every way of writing one number."""
+    try:
+        phone = phone_normalize(phone)
+    except ValidationError:
+        phone = re.sub(r"[^\d+]", "", ascii_digits(phone))
+    return f"tel#{keyed_hash(phone, purpose='log')[:12]}"

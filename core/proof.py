@@ -56,16 +56,13 @@ def proof_puzzle(request) -> dict:
     biggest = _max_number(request)
     answer = secrets.randbelow(biggest + 1)
     challenge = hashlib.sha256(f"{salt}{answer}".encode()).hexdigest()
+    # The wait without JavaScript grows with the puzzle: waiting is never the cheap way.
+    wait = _rules()["WAIT_SECONDS"] * biggest // _rules()["MAX_NUMBER"]
     token = signing.dumps(
-        {"s": salt, "c": challenge, "n": _network(request), "t": int(time.time())}, salt=_SALT
+        {"s": salt, "c": challenge, "n": _network(request), "t": int(time.time()), "w": wait},
+        salt=_SALT,
     )
-    return {
-        "token": token,
-        "salt": salt,
-        "challenge": challenge,
-        "max": biggest,
-        "wait": _rules()["WAIT_SECONDS"],
-    }
+    return {"token": token, "salt": salt, "challenge": challenge, "max": biggest, "wait": wait}
 
 
 def proof_check(request) -> bool:
@@ -82,7 +79,7 @@ def proof_check(request) -> bool:
         and len(number) <= 12
         and (hashlib.sha256(f"{data['s']}{number}".encode()).hexdigest() == data["c"])
     )
-    wait = _rules()["WAIT_SECONDS"]
+    wait = data["w"]
     try:
         # Without JavaScript: the person waited, and one waiting puzzle per address is
         # taken every ``wait`` seconds, so waiting in parallel buys a script nothing.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -52,9 +53,11 @@ def limit_for(scope: str) -> tuple[int, int]:
     return parse_rate(limits.get(scope) or limits[scope.split(":", 1)[0]])
 
 
-def _key(scope: str, ident: str) -> str:
-    # Identifiers (phone numbers, addresses) are hashed: the cache holds no personal data.
-    return f"rl:{scope}:{keyed_hash(ident, purpose='ratelimit')[:32]}"
+def _key(scope: str, ident: str, window: int) -> str:
+    """One key per window: a counter given back late never lowers the next window's count.
+    Identifiers (phone numbers, addresses) are hashed: the cache holds no personal data."""
+    period = int(time.time() // window)
+    return f"rl:{scope}:{period}:{keyed_hash(ident, purpose='ratelimit')[:32]}"
 
 
 def _incr(key: str, window: int) -> int:
@@ -69,7 +72,7 @@ def _incr(key: str, window: int) -> int:
 def peek(*, scope: str, ident: str) -> int:
     """How many were counted in the current window (0 when the cache does not answer)."""
     try:
-        return int(cache.get(_key(scope, ident)) or 0)
+        return int(cache.get(_key(scope, ident, limit_for(scope)[1])) or 0)
     except Exception:
         return 0
 
@@ -81,7 +84,7 @@ def rate_limit_hit(*, scope: str, ident: str) -> None:
     """
     limit, window = limit_for(scope)
     try:
-        count = _incr(_key(scope, ident), window)
+        count = _incr(_key(scope, ident, window), window)
     except Exception:
         logger.exception("rate limit %s not counted: the cache does not answer", scope)
         return
@@ -140,7 +143,7 @@ def reserve(checks: Iterable[tuple[str, str]]) -> Reservation:
     try:
         for scope, ident in checks:
             limit, window = limit_for(scope)
-            key = _key(scope, ident)
+            key = _key(scope, ident, window)
             count = _incr(key, window)
             reservation.keys.append(key)
             if count > limit:

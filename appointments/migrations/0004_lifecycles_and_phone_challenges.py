@@ -10,6 +10,17 @@ def forward(apps, schema_editor):
     Appointment = apps.get_model("appointments", "Appointment")
     WaitlistEntry = apps.get_model("appointments", "WaitlistEntry")
     Appointment.objects.filter(status="booked").update(status="confirmed")
+    # Holds waiting for a code lose it with PhoneVerification: they end now (people retry).
+    # Waiting-list offers are holds without a code: they stay.
+    offers = WaitlistEntry.objects.filter(status="offered").values("offered_id")
+    Appointment.objects.filter(status="held", challenge__isnull=True).exclude(
+        pk__in=offers
+    ).update(status="expired")
+    # A confirmation cleared hold_expires_at: a cancelled row that still has one was a hold
+    # that ran out or was given up, not a cancelled booking.
+    Appointment.objects.filter(status="cancelled", hold_expires_at__isnull=False).update(
+        status="expired"
+    )
     for appointment in Appointment.objects.filter(
         status__in=["confirmed", "checked_in", "served", "no_show"], confirmed_at__isnull=True
     ).only("pk", "created_at"):

@@ -70,7 +70,8 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(status=AppointmentStatus.HELD, hold_expires_at__gt=now or timezone.now())
 
     def expire_stale(self, *, now: datetime) -> int:
-        """The bulk form of ``Appointment.expire``: holds whose time is over become expired."""
+        """Holds whose time is over become expired, stamped like every transition."""
+        assert AppointmentStatus.EXPIRED in Appointment.TRANSITIONS[AppointmentStatus.HELD]
         return self.stale_holds(now).update(
             status=AppointmentStatus.EXPIRED, hold_ended_at=now, hold_client="", updated_at=now
         )
@@ -114,6 +115,15 @@ class Appointment(models.Model):
         PhoneChallenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     booked_by = _staff_member(_("booked on behalf by"))
+    # The organisation the booking was made for, fixed when it was made: its members see it.
+    partner = models.ForeignKey(
+        "appointments.PartnerOrganisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("partner organisation"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # When each step happened, and which staff member took it (empty: the person did).
@@ -188,10 +198,6 @@ class Appointment(models.Model):
             hold_expires_at=None,
             hold_client="",
         )
-
-    def expire(self, *, now: datetime) -> None:
-        """The hold's time ran out."""
-        self._end_hold(self.Status.EXPIRED, now=now)
 
     def release(self, *, now: datetime) -> None:
         """The hold was given up: another time chosen, an offer declined, over a limit."""

@@ -5,6 +5,7 @@ Capacity is enforced by the database: see ``appointments.services.seats``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from appointments import selectors, texts
 from appointments.models import Appointment, Offering
 from appointments.services.challenges import challenge_issue, challenge_resend, challenge_verify
 from appointments.services.errors import (
+    Busy,
     NotChangeable,
     OverPhoneLimit,
     SlotUnavailable,
@@ -25,12 +27,14 @@ from appointments.services.rules import phone_limits_check, serialise
 from appointments.services.seats import (
     appointment_access_token,
     appointment_confirm,
-    live_hold_lock,
+    live_code_hold_lock,
     seat_move,
     seat_take,
 )
 from appointments.services.sms import sms_queue
 from appointments.services.waitlist import waitlist_offer_next
+
+logger = logging.getLogger(__name__)
 
 
 def _rules() -> dict:
@@ -90,15 +94,24 @@ def appointment_hold(
     start: datetime,
     person: Person,
     client: str = "",
+    replacing: int | None = None,
     now: datetime | None = None,
 ) -> Appointment:
     """Holds a seat for 10 minutes and sends a 6-digit code to the phone.
 
     ``client`` is a keyed hash of the client's network: it counts live holds per address.
+    ``replacing`` is the hold this browser had: one browser holds one time, so it is released,
+    in the same transaction, so that a refusal keeps it.
     """
     now = now or timezone.now()
     expires = now + timedelta(minutes=_rules()["HOLD_MINUTES"])
     with transaction.atomic():
+        if replacing and (
+            previous := Appointment.objects.select_for_update()
+            .filter(pk=replacing, status=Appointment.Status.HELD)
+            .first()
+        ):
+            previous.release(now=now)
         _holds_per_client_check(client=client, now=now)
         challenge = challenge_issue(
             phone=person.phone, language=person.language, now=now, not_after=expires
@@ -118,7 +131,7 @@ def appointment_resend_code(*, appointment: Appointment, now: datetime | None = 
     """A new code for a hold that is still valid (callers rate-limit this)."""
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = live_hold_lock(appointment=appointment, now=now)
+        appointment = live_code_hold_lock(appointment=appointment, now=now)
         challenge_resend(
             challenge=appointment.challenge,
             language=appointment.language,
@@ -135,7 +148,7 @@ def appointment_verify(*, appointment: Appointment, code: str, now: datetime | N
     """
     now = now or timezone.now()
     with transaction.atomic():
-        appointment = live_hold_lock(appointment=appointment, now=now)
+        appointment = live_code_hold_lock(appointment=appointment, now=now)
         refusal = challenge_verify(challenge=appointment.challenge, code=code, now=now)
         if refusal is None:
             try:
@@ -157,7 +170,8 @@ def appointment_verify(*, appointment: Appointment, code: str, now: datetime | N
 def appointment_book_on_behalf(
     *, offering: Offering, start: datetime, person: Person, booked_by, now: datetime | None = None
 ) -> tuple[Appointment, str]:
-    """An operator or partner books for someone: same rules, no SMS code, who booked recorded."""
+    """An operator or partner books for someone: same rules, no SMS code, who booked recorded
+    (and, for a partner, the organisation it was booked for)."""
     now = now or timezone.now()
     with transaction.atomic():
         phone_limits_check(offering=offering, phone=person.phone, now=now)
@@ -168,17 +182,9 @@ def appointment_book_on_behalf(
             now=now,
             hold_expires_at=now,
             booked_by=booked_by,
+            partner=selectors.partner_booking_for(user=booked_by, offering=offering),
         )
         return appointment, appointment_confirm(appointment=appointment, now=now)
-
-
-def appointment_release(*, appointment: Appointment, now: datetime | None = None) -> None:
-    """A hold given up (the person went back to choose another time): the seat is free."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if appointment.status == Appointment.Status.HELD:
-            appointment.release(now=now)
 
 
 def appointment_cancel(
@@ -203,8 +209,17 @@ def appointment_cancel(
                 dedupe_key=f"appt:{appointment.pk}:cancelled",
                 body=texts.cancelled_text(appointment=appointment),
             )
-        waitlist_offer_next(offering=appointment.offering, now=now)
+        _offer_freed_place(offering=appointment.offering, now=now)
     return appointment
+
+
+def _offer_freed_place(*, offering: Offering, now: datetime) -> None:
+    """Offers a freed place to the waiting list; when that is busy, the sweep offers it
+    within minutes: a cancellation or a move never fails for it."""
+    try:
+        waitlist_offer_next(offering=offering, now=now)  # its own savepoint
+    except Busy:
+        logger.info("waiting-list offer for offering %s left to the sweep", offering.pk)
 
 
 def appointment_reschedule(
@@ -228,7 +243,7 @@ def appointment_reschedule(
                 dedupe_key=f"appt:{appointment.pk}:moved:{appointment.updated_at.isoformat()}",
                 body=texts.moved_text(appointment=appointment),
             )
-        waitlist_offer_next(offering=offering, now=now)
+        _offer_freed_place(offering=offering, now=now)
     return appointment
 
 

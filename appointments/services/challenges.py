@@ -11,7 +11,7 @@ from django.conf import settings
 
 from appointments import texts
 from appointments.models import PhoneChallenge
-from appointments.services.errors import BookingError, TooManyAttempts, WrongCode
+from appointments.services.errors import BookingError, TooManyAttempts, TooManyCodes, WrongCode
 from appointments.services.sms import sms_queue
 from core import tokens
 
@@ -46,7 +46,9 @@ def challenge_issue(
 def challenge_resend(
     *, challenge: PhoneChallenge, language: str, now: datetime, not_after: datetime | None = None
 ) -> None:
-    """A fresh code replaces the old one, with fresh tries (callers rate-limit this)."""
+    """A fresh code replaces the old one, with fresh tries; a few times at most."""
+    if challenge.sends >= settings.SPORTELLO["CODE_MAX_SENDS"]:
+        raise TooManyCodes()
     code = tokens.sms_code()
     challenge.code_hash, challenge.attempts = tokens.token_hash(code), 0
     challenge.sends += 1

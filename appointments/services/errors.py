@@ -76,3 +76,7 @@ class PlacesStillFree(BookingError):
 
 class Busy(BookingError):
     message = _("Many people are booking right now. Please try again.")
+
+
+class TooManyCodes(BookingError):
+    message = _("Too many tries. Please wait an hour and try again, or call the desk.")

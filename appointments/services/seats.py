@@ -119,3 +119,12 @@ def live_hold_lock(*, appointment: Appointment, now: datetime) -> Appointment:
     if appointment.status != Appointment.Status.HELD or appointment.hold_expires_at <= now:
         raise HoldExpired()
     return appointment
+
+
+def live_code_hold_lock(*, appointment: Appointment, now: datetime) -> Appointment:
+    """``live_hold_lock`` for a hold confirmed by an SMS code (a hold made before phone
+    challenges existed has none, and is treated as over)."""
+    appointment = live_hold_lock(appointment=appointment, now=now)
+    if appointment.challenge_id is None:
+        raise HoldExpired()
+    return appointment

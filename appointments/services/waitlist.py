@@ -18,9 +18,11 @@ from appointments.services.challenges import (
 )
 from appointments.services.errors import (
     NotChangeable,
+    OverPhoneLimit,
     PlacesStillFree,
     SlotTaken,
     TooManyAttempts,
+    WrongCode,
 )
 from appointments.services.rules import phone_limits_check, serialise
 from appointments.services.seats import (
@@ -33,13 +35,21 @@ from appointments.services.sms import sms_queue
 
 
 def waitlist_join(
-    *, offering: Offering, phone: str, language: str, now: datetime | None = None
+    *,
+    offering: Offering,
+    phone: str,
+    language: str,
+    mine: int | None = None,
+    now: datetime | None = None,
 ) -> tuple[WaitlistEntry, bool]:
     """A pending place on the list and an SMS code to confirm the number (callers rate-limit).
 
     Offered only when nothing is free. Every number gets the same answer, whether it is on
     the list already or not; asking again while a code is still valid sends no new code.
-    Returns the pending entry and whether a code was sent now.
+    ``mine`` is the pending entry this browser asked for: only that one is handed back, so
+    nobody who types a stranger's number can spend the tries of the stranger's code (they
+    get an entry with no code, which no code confirms). Returns the pending entry and
+    whether a code was sent now.
     """
     now = now or timezone.now()
     if selectors.offering_slots(offering=offering, now=now):
@@ -55,7 +65,10 @@ def waitlist_join(
             .first()
         )
         if pending is not None and challenge_is_live(pending.challenge, now=now):
-            return pending, False
+            if pending.pk == mine:
+                return pending, False
+            decoy = WaitlistEntry.objects.create(offering=offering, phone=phone, language=language)
+            return decoy, False
         entry = WaitlistEntry.objects.create(
             offering=offering,
             phone=phone,
@@ -75,8 +88,10 @@ def waitlist_confirm(
     now = now or timezone.now()
     with transaction.atomic():
         entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
-        if entry.status != WaitlistEntry.Status.PENDING or entry.challenge is None:
+        if entry.status != WaitlistEntry.Status.PENDING:
             raise TooManyAttempts()
+        if entry.challenge is None:  # asked while another browser's code was live
+            raise WrongCode()
         refusal = challenge_verify(challenge=entry.challenge, code=code, now=now)
         if refusal is None:
             return _enter_line(entry, now=now)
@@ -167,21 +182,32 @@ def _offer_of(appointment: Appointment) -> WaitlistEntry:
 def waitlist_accept(*, appointment: Appointment, now: datetime | None = None) -> str:
     """The person took the offered place: the hold becomes a booking, confirmed by SMS.
 
-    Returns the new manage token (the one in the confirmation SMS).
+    Returns the new manage token (the one in the confirmation SMS). A number already at its
+    limits cannot take it: the place goes to the next in line, and the refusal links to the
+    bookings in the way (the SMS link proves the number).
     """
     now = now or timezone.now()
     with transaction.atomic():
         appointment = live_hold_lock(appointment=appointment, now=now)
         entry = _offer_of(appointment)
-        phone_limits_check(
-            offering=appointment.offering,
-            phone=appointment.phone,
-            now=now,
-            exclude_pk=appointment.pk,
-        )
-        token = appointment_confirm(appointment=appointment, now=now)
-        entry.accept(now=now)
-    return token
+        try:
+            phone_limits_check(
+                offering=appointment.offering,
+                phone=appointment.phone,
+                now=now,
+                exclude_pk=appointment.pk,
+            )
+        except OverPhoneLimit as over:
+            entry.decline(now=now)
+            appointment.release(now=now)
+            waitlist_offer_next(offering=appointment.offering, now=now)
+            over.links = [(a, appointment_access_token(appointment=a)) for a in over.existing]
+            refusal = over
+        else:
+            token = appointment_confirm(appointment=appointment, now=now)
+            entry.accept(now=now)
+            return token
+    raise refusal  # after the block, so that the place passed on is kept
 
 
 def waitlist_decline(*, appointment: Appointment, now: datetime | None = None) -> None:

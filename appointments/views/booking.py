@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -20,7 +19,6 @@ from appointments.services.booking import (
     Person,
     appointment_book_on_behalf,
     appointment_hold,
-    appointment_release,
     appointment_resend_code,
     appointment_verify,
 )
@@ -32,8 +30,11 @@ from appointments.views.common import (
     desk_tz,
     offering_or_404,
     over_budget,
+    over_limit_page,
     proof_puzzle_if_needed,
     proof_refused,
+    session_get_fresh,
+    session_put_fresh,
     slot_taken,
     times_page,
 )
@@ -81,13 +82,13 @@ def details(request, city_slug: str, offering_id: int, start: datetime):
             budget = code_budget(request, phone)
         except RateLimited as exc:
             return over_budget(request, exc, offering=offering)
-        _release_previous_hold(request)
         try:
             appointment = appointment_hold(
                 offering=offering,
                 start=start,
                 person=_person(form, translation.get_language()),
                 client=client_key(request),
+                replacing=request.session.get(HOLD_SESSION_KEY),
             )
         except BookingError as exc:
             budget.give_back()  # nothing was sent
@@ -99,15 +100,6 @@ def details(request, city_slug: str, offering_id: int, start: datetime):
             request.session[HOLD_SESSION_KEY] = appointment.pk
             return redirect("appointments:verify")
     return _details_page(request, offering, slot, form, error)
-
-
-def _release_previous_hold(request) -> None:
-    """One browser holds one time: choosing another frees the seat it was holding."""
-    previous = Appointment.objects.filter(
-        pk=request.session.pop(HOLD_SESSION_KEY, None), status=Appointment.Status.HELD
-    ).first()
-    if previous is not None:
-        appointment_release(appointment=previous)
 
 
 def _person(form, language: str) -> Person:
@@ -161,19 +153,13 @@ def _details_on_behalf(request, offering: Offering, slot):
 
 def _just_confirmed(request) -> Appointment | None:
     """The booking this browser confirmed in the last two minutes (a second tap)."""
-    done = request.session.get(DONE_SESSION_KEY) or {}
-    if not done or datetime.fromisoformat(done["until"]) < timezone.now():
-        request.session.pop(DONE_SESSION_KEY, None)
-        return None
-    return Appointment.objects.filter(pk=done["id"], status=Appointment.Status.CONFIRMED).first()
+    pk = session_get_fresh(request, DONE_SESSION_KEY)
+    return Appointment.objects.filter(pk=pk, status=Appointment.Status.CONFIRMED).first()
 
 
 def _confirmed(request, token: str, appointment: Appointment):
     request.session.pop(HOLD_SESSION_KEY, None)
-    request.session[DONE_SESSION_KEY] = {
-        "id": appointment.pk,
-        "until": (timezone.now() + timedelta(seconds=DONE_SECONDS)).isoformat(),
-    }
+    session_put_fresh(request, DONE_SESSION_KEY, appointment.pk, seconds=DONE_SECONDS)
     return redirect(reverse("appointments:manage", args=[token]) + "?new=1")
 
 
@@ -186,24 +172,28 @@ def verify(request):
         .first()
     )
     if appointment is None or appointment.status != Appointment.Status.HELD:
-        if done := _just_confirmed(request):  # a second tap on "Confirm"
+        # A second tap on "Confirm" (a POST: going back in the history to this page must
+        # not lead the next person on a shared phone into somebody's booking).
+        if request.method == "POST" and (done := _just_confirmed(request)):
             token = appointment_access_token(appointment=done)
             return redirect(reverse("appointments:manage", args=[token]) + "?new=1")
         return render(request, "appointments/hold_expired.html", status=410)
     form = CodeForm(request.POST or None)
     error = None
     if request.method == "POST" and "resend" in request.POST:
-        try:
-            budget = code_budget(request, appointment.phone)
-        except RateLimited as exc:
-            return over_budget(request, exc, offering=appointment.offering)
-        form, error = CodeForm(), _resend(appointment, budget)
+        form, error = CodeForm(), proof_refused(request)
+        if error is None:
+            try:
+                budget = code_budget(request, appointment.phone)
+            except RateLimited as exc:
+                return over_budget(request, exc, offering=appointment.offering)
+            error = _resend(appointment, budget)
     elif request.method == "POST" and form.is_valid():
         try:
             token = appointment_verify(appointment=appointment, code=form.cleaned_data["code"])
         except OverPhoneLimit as exc:
             request.session.pop(HOLD_SESSION_KEY, None)
-            return _over_limit(request, appointment, exc)
+            return over_limit_page(request, appointment, exc)
         except BookingError as exc:
             error = exc.message
         else:
@@ -213,6 +203,7 @@ def verify(request):
         "form": form,
         "error": error,
         "tz": desk_tz(appointment.offering),
+        "proof": proof_puzzle_if_needed(request),
         "change_url": reverse(
             "appointments:details",
             args=[appointment.offering.desk.city.slug, appointment.offering_id, appointment.start],
@@ -231,15 +222,3 @@ def _resend(appointment: Appointment, budget) -> str:
     appointment.challenge.refresh_from_db()
     budget.attach(f"challenge:{appointment.challenge_id}:{appointment.challenge.sends}")
     return _("We sent a new code.")
-
-
-def _over_limit(request, appointment: Appointment, exc: OverPhoneLimit):
-    """The number is proven and already has bookings in the way: say so, link to them."""
-    context = {
-        "message": exc.message,
-        "links": exc.links,
-        "tz": desk_tz(appointment.offering),
-        "city": appointment.offering.desk.city,
-        "max_bookings": settings.SPORTELLO["MAX_ACTIVE_BOOKINGS_PER_PHONE"],
-    }
-    return render(request, "appointments/over_limit.html", context, status=409)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments import selectors
@@ -58,6 +60,21 @@ def code_budget(request, phone: str) -> Reservation:
             ("code-phone", phone),
         ]
     )
+
+
+def session_put_fresh(request, key: str, pk: int, *, seconds: int) -> None:
+    """Keeps an id in the session for a short while only (never a secret)."""
+    until = timezone.now() + timedelta(seconds=seconds)
+    request.session[key] = {"id": pk, "until": until.isoformat()}
+
+
+def session_get_fresh(request, key: str, *, pop: bool = False) -> int | None:
+    """The id kept by ``session_put_fresh`` if its time is not over; forgets a stale one."""
+    kept = (request.session.pop(key, None) if pop else request.session.get(key)) or {}
+    if not kept or datetime.fromisoformat(kept["until"]) < timezone.now():
+        request.session.pop(key, None)
+        return None
+    return kept["id"]
 
 
 def proof_puzzle_if_needed(request) -> dict | None:
@@ -122,3 +139,14 @@ def slot_taken(request, offering: Offering, exc):
         "tz": desk_tz(offering),
     }
     return render(request, "appointments/slot_taken.html", context, status=409)
+
+
+def over_limit_page(request, appointment: Appointment, exc):
+    """The number is proven and already has bookings in the way: say so, link to them."""
+    context = {
+        "message": exc.message,
+        "links": exc.links,
+        "tz": desk_tz(appointment.offering),
+        "city": appointment.offering.desk.city,
+    }
+    return render(request, "appointments/over_limit.html", context, status=409)

@@ -21,10 +21,16 @@ from appointments.forms import LookupForm
 from appointments.models import Appointment, WaitlistEntry
 from appointments.models.booking import BOOKED_STATUSES
 from appointments.services.booking import appointment_cancel, appointment_reschedule
-from appointments.services.errors import BookingError, SlotTaken
+from appointments.services.errors import BookingError, OverPhoneLimit, SlotTaken
 from appointments.services.seats import appointment_access_token
 from appointments.services.waitlist import waitlist_accept, waitlist_decline
-from appointments.views.common import appointment_or_404, desk_tz, slot_taken, times_page
+from appointments.views.common import (
+    appointment_or_404,
+    desk_tz,
+    over_limit_page,
+    slot_taken,
+    times_page,
+)
 from core.ratelimit import RateLimited, rate_limit, rate_limit_hit
 from core.views import render, too_many
 
@@ -46,6 +52,8 @@ def _context(appointment: Appointment, token: str) -> dict:
         "map_url": calendar.map_url(place) if place else "",
         "is_offer": is_offer,
         "is_cancelled": appointment.status == Appointment.Status.CANCELLED,
+        # A waiting-list offer that ran out or was declined: no code to show, book again.
+        "is_gone": appointment.status in (Appointment.Status.EXPIRED, Appointment.Status.RELEASED),
         "changeable": appointment.status == Appointment.Status.CONFIRMED
         and appointment.start > timezone.now(),
     }
@@ -89,6 +97,8 @@ def accept(request, token: str):
     appointment = _offer_or_404(token)
     try:
         new_token = waitlist_accept(appointment=appointment)
+    except OverPhoneLimit as exc:
+        return over_limit_page(request, appointment, exc)
     except BookingError as exc:
         return _page(request, appointment, token, error=exc.message, status=409)
     return redirect(reverse("appointments:manage", args=[new_token]) + "?new=1")

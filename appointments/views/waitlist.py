@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from django.shortcuts import redirect
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +17,8 @@ from appointments.views.common import (
     over_budget,
     proof_puzzle_if_needed,
     proof_refused,
+    session_get_fresh,
+    session_put_fresh,
     times_page,
 )
 from core.ratelimit import RateLimited
@@ -51,14 +51,17 @@ def join(request, city_slug: str, offering_id: int):
         return over_budget(request, exc, offering=offering)
     try:
         entry, sent = waitlist_join(
-            offering=offering, phone=phone, language=translation.get_language()
+            offering=offering,
+            phone=phone,
+            language=translation.get_language(),
+            mine=request.session.get(PENDING_SESSION_KEY),
         )
     except BookingError:  # places are free again: the times page shows them
         budget.give_back()
         return times_page(request, offering=offering)
     if sent:
         budget.attach(f"challenge:{entry.challenge_id}:1")
-    else:  # the code sent a moment ago is still valid: nothing new was sent
+    else:  # a code sent a moment ago is still valid: nothing new was sent
         budget.give_back()
     request.session[PENDING_SESSION_KEY] = entry.pk
     return redirect("appointments:waitlist_verify")
@@ -67,10 +70,7 @@ def join(request, city_slug: str, offering_id: int):
 def _joined(request, entry: WaitlistEntry):
     """The number is proven: this browser may leave the list for a few minutes."""
     request.session.pop(PENDING_SESSION_KEY, None)
-    request.session[PROVEN_SESSION_KEY] = {
-        "id": entry.pk,
-        "until": (timezone.now() + timedelta(minutes=PROVEN_MINUTES)).isoformat(),
-    }
+    session_put_fresh(request, PROVEN_SESSION_KEY, entry.pk, seconds=PROVEN_MINUTES * 60)
     return render(
         request, "appointments/waitlist.html", {"offering": entry.offering, "joined": True}
     )
@@ -103,10 +103,8 @@ def verify(request):
 @never_cache
 @require_POST
 def leave(request):
-    proven = request.session.pop(PROVEN_SESSION_KEY, None) or {}
-    entry = None
-    if proven and datetime.fromisoformat(proven["until"]) > timezone.now():
-        entry = WaitlistEntry.objects.select_related("offering").filter(pk=proven["id"]).first()
+    pk = session_get_fresh(request, PROVEN_SESSION_KEY, pop=True)
+    entry = WaitlistEntry.objects.select_related("offering").filter(pk=pk).first()
     if entry is None:
         return render(request, "appointments/hold_expired.html", status=410)
     waitlist_leave(entry=entry)

@@ -232,6 +232,7 @@ SPORTELLO = {
     "HOLD_MINUTES": 10,
     "CODE_TTL_MINUTES": 10,
     "CODE_MAX_ATTEMPTS": 5,
+    "CODE_MAX_SENDS": 3,  # codes sent for one hold or one waiting-list request, resends included
     # One address keeps at most this many live holds (holding is not hoarding).
     "HOLDS_PER_CLIENT": env.int("HOLDS_PER_CLIENT", 3),
     # Past this many codes an hour from one address, each code needs a small proof of work

@@ -179,3 +179,14 @@ def test_a_partner_books_only_at_its_desks_and_sees_only_its_bookings(
     inspect = "/admin/snippets/appointments/appointment/inspect/{}/"
     assert client.get(inspect.format(ours.pk)).status_code == 200
     assert client.get(inspect.format(theirs.pk)).status_code in (302, 403, 404)
+    # The booking belongs to the organisation it was made for, not to the person's later ones.
+    organisation = partner.partner_organisations.get()
+    assert ours.partner == organisation
+    from appointments.models import PartnerOrganisation
+
+    PartnerOrganisation.objects.create(name="Another").members.add(colleague)
+    organisation.members.remove(colleague)
+    assert ours.code in client.get("/admin/snippets/appointments/appointment/").content.decode()
+    organisation.is_active = False
+    organisation.save()
+    assert client.get(inspect.format(ours.pk)).status_code in (302, 403, 404)

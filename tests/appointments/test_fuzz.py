@@ -92,7 +92,10 @@ def _nothing_half_written() -> None:
         AccessToken.objects.values_list("appointment_id", flat=True)
     )
     assert not OutboundSMS.objects.filter(Q(to="") | Q(body="")).exists()
-    assert not WaitlistEntry.objects.filter(challenge=None, status="pending").exists()
+    for entry in WaitlistEntry.objects.filter(status="pending").exclude(challenge=None):
+        assert OutboundSMS.objects.filter(
+            dedupe_key__startswith=f"challenge:{entry.challenge_id}:"
+        ).exists()
     for start, offering_id, capacity in (
         Appointment.objects.active()
         .values_list("start", "offering_id", "offering__capacity")

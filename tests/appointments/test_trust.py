@@ -10,7 +10,7 @@ from django.utils import translation
 
 from appointments import selectors
 from appointments.converters import SlotStartConverter
-from appointments.models import Appointment, OutboundSMS, WaitlistEntry
+from appointments.models import AccessToken, Appointment, OutboundSMS, WaitlistEntry
 from appointments.services.booking import Person, appointment_book_on_behalf, appointment_cancel
 from appointments.sms import MemoryBackend
 from tests.factories import OfferingFactory, full_offering, last_sms_code, waiting
@@ -312,18 +312,43 @@ def test_after_a_booking_the_session_keeps_no_way_back(client, offering, first_s
 
 
 def test_expired_sessions_are_cleared_on_a_schedule():
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
     from django_q.models import Schedule
 
+    from appointments.tasks import clear_sessions
+
+    past, future = timezone.now() - timedelta(days=1), timezone.now() + timedelta(days=1)
+    Session.objects.create(session_key="old" * 10, session_data="x", expire_date=past)
+    Session.objects.create(session_key="new" * 10, session_data="x", expire_date=future)
     assert Schedule.objects.filter(func="appointments.tasks.clear_sessions").exists()
+    clear_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["new" * 10]
 
 
-def test_a_hold_in_another_city_cannot_be_confirmed_from_this_session(client, offering):
-    other = OfferingFactory()
-    slot = selectors.offering_slots(offering=other)[0]
-    _hold(client, other, slot)
+def test_a_hold_is_confirmed_only_from_the_browser_that_made_it(client, offering, first_slot):
+    _hold(client, offering, first_slot)
     stranger = type(client)()
     assert stranger.post("/it/book/verify/", {"code": last_sms_code()}).status_code == 410
     assert Appointment.objects.get().status == "held"
+
+
+def test_another_city_slug_with_this_offering_is_not_found(client, offering, first_slot):
+    other = OfferingFactory()  # in another city
+    other_city = other.desk.city.slug
+    start = to_url(first_slot.start)
+    for path in (
+        f"/it/book/{other_city}/{offering.pk}/",
+        f"/it/book/{other_city}/{offering.pk}/{start}/",
+    ):
+        assert client.get(path).status_code == 404
+    response = client.post(
+        f"/it/book/{other_city}/{offering.pk}/waitlist/", {"phone": "+393471234567"}
+    )
+    assert response.status_code == 404
+    assert _hold(client, offering, first_slot).status_code == 302  # its own city works
 
 
 def test_a_busy_address_books_after_the_proof_of_work(client, offering, settings):
@@ -355,3 +380,93 @@ def test_a_busy_address_books_after_the_proof_of_work(client, offering, settings
         {"phone": "+393470000002", "proof": token, "proof_number": str(answer)},
     )
     assert response.status_code == 302 and Appointment.objects.count() == 2
+
+
+def test_an_offer_that_ran_out_shows_no_code_and_offers_to_book_again(client, now):
+    from datetime import timedelta
+
+    from appointments.services.booking import holds_expire
+
+    offering = full_offering()
+    entry = waiting(offering, "+393471111111", "it")
+    appointment_cancel(appointment=offering.booked[0], now=now)
+    entry.refresh_from_db()
+    body = OutboundSMS.objects.get(dedupe_key__startswith=f"waitlist:{entry.pk}:offer").body
+    path = "/" + body.split("://", 1)[1].split("/", 1)[1]
+    holds_expire(now=now + timedelta(hours=3))
+    page = client.get(path).content.decode()
+    assert _t("it", "Time is over") in page and _t("it", "Book again") in page
+    assert entry.offered.code not in page
+
+
+def test_going_back_in_the_history_to_the_code_step_finds_nothing(client, offering, first_slot):
+    from tests.appointments.test_views import _book
+
+    _book(client, offering, first_slot)
+    tokens_before = AccessToken.objects.count()
+    assert client.get("/it/book/verify/").status_code == 410  # not the previous booking
+    assert AccessToken.objects.count() == tokens_before
+
+
+def test_new_codes_for_one_hold_are_capped_and_need_the_proof_when_busy(
+    client, offering, first_slot, settings
+):
+    _limits(settings, **{"code-phone": "10/h"})
+    _hold(client, offering, first_slot)
+    resends = [client.post("/it/book/verify/", {"resend": "1"}) for _ in range(3)]
+    assert OutboundSMS.objects.count() == 3  # the first code and two more, no fourth
+    assert _t("it", "Too many tries. Please wait an hour and try again, or call the desk.") in (
+        resends[-1].content.decode()
+    )
+    settings.SPORTELLO = {
+        **settings.SPORTELLO,
+        "PROOF": {"AFTER_CODES": 1, "MAX_NUMBER": 300, "WAIT_SECONDS": 20},
+    }
+    page = client.post("/it/book/verify/", {"resend": "1"}).content.decode()
+    assert _t("it", "Please wait a few seconds, then press the button again.") in page
+    assert 'name="proof_number"' in page
+
+
+def test_typing_a_stranger_number_cannot_spend_their_code(client, now):
+    from django.test import Client
+
+    offering = full_offering()
+    url = f"/it/book/{offering.desk.city.slug}/{offering.pk}/waitlist/"
+    client.post(url, {"phone": "+393471234567"})  # the owner of the number
+    code = last_sms_code()
+    stranger = Client(REMOTE_ADDR="198.51.100.9")
+    stranger.post(url, {"phone": "+393471234567"})
+    for guess in ("000000", "111111", "222222", "333333", "444444", "555555"):
+        stranger.post("/it/book/waitlist/verify/", {"code": guess})
+    assert OutboundSMS.objects.count() == 1  # no second code either
+    page = client.post("/it/book/waitlist/verify/", {"code": code}).content.decode()
+    assert (
+        _t("it", "You are on the waiting list. When a place becomes free we send you an SMS.")
+        in page
+    )
+
+
+def test_an_offer_to_a_number_at_its_limit_goes_to_the_next_in_line(client, now, settings):
+    settings.SPORTELLO = {**settings.SPORTELLO, "MAX_ACTIVE_BOOKINGS_PER_PHONE": 1}
+    offering = full_offering()
+    first = waiting(offering, "+393471111111", "it")
+    second = waiting(offering, "+393472222222", "it")
+    elsewhere = OfferingFactory()
+    mine, _token = appointment_book_on_behalf(
+        offering=elsewhere,
+        start=selectors.offering_slots(offering=elsewhere)[0].start,
+        person=Person(phone="+393471111111", language="it"),
+        booked_by=None,
+    )
+    appointment_cancel(appointment=offering.booked[0], now=now)
+    first.refresh_from_db()
+    body = OutboundSMS.objects.get(dedupe_key__startswith=f"waitlist:{first.pk}:offer").body
+    path = "/" + body.split("://", 1)[1].split("/", 1)[1]
+    response = client.post(path + "accept/")
+    assert response.status_code == 409
+    main = response.content.decode().split('<ul class="cards">')[1]
+    link = main.split('href="/it/manage/')[1].split('"')[0]
+    assert selectors.appointment_by_token(token=link.strip("/")) == mine
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("declined", "offered")

@@ -96,9 +96,14 @@ def test_joining_again_while_the_code_is_valid_sends_no_second_code(now):
     offering = full_offering()
     entry, sent = waitlist_join(offering=offering, phone="+393471111111", language="it", now=now)
     again, sent_again = waitlist_join(
-        offering=offering, phone="+393471111111", language="it", now=now
+        offering=offering, phone="+393471111111", language="it", mine=entry.pk, now=now
     )
     assert (again, sent, sent_again) == (entry, True, False)
+    # Somebody else typing the number gets the same answer, but not that code's tries.
+    decoy, sent_to_decoy = waitlist_join(
+        offering=offering, phone="+393471111111", language="it", now=now
+    )
+    assert decoy != entry and decoy.challenge is None and not sent_to_decoy
     assert OutboundSMS.objects.count() == 1
 
 

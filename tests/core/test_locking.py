@@ -14,10 +14,23 @@ def test_a_lock_outside_a_transaction_is_a_bug():
         lock_objects(["x"])
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
-def test_a_lock_inside_a_transaction_is_taken():
+def test_a_lock_inside_a_transaction_is_held_until_it_ends():
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; SQLite serialises writers itself")
+
+    def advisory_locks() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+            )
+            return cursor.fetchone()[0]
+
     with transaction.atomic():
         lock_objects(["phone:+393471234567", "holds:abc"])
+        assert advisory_locks() == 2
+    assert advisory_locks() == 0
 
 
 @pytest.mark.postgres
