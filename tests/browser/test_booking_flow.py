@@ -161,3 +161,48 @@ def test_a_busy_connection_books_after_the_phone_solves_the_puzzle(page, site, s
     page.locator("form button[type=submit]").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(_t("ar", "Check your phone"))
     assert Appointment.objects.get().status == "held"
+
+
+def test_the_pages_that_say_no_are_accessible_too(page, site, offering, settings):
+    """Over the per-service limit after the code, a cancelled booking, a number over its
+    budget: each page is read by axe, in Arabic (right to left)."""
+    from appointments import selectors
+    from appointments.services.booking import Person, appointment_book_on_behalf
+
+    settings.SPORTELLO = {
+        **settings.SPORTELLO,
+        "RATE_LIMITS": {**settings.SPORTELLO["RATE_LIMITS"], "code-phone": "1/h"},
+    }
+    offering.desk.phone = "075 577 0000"
+    offering.desk.save()
+    slots = selectors.offering_slots(offering=offering)
+    appointment_book_on_behalf(
+        offering=offering,
+        start=slots[0].start,
+        person=Person(phone="+393471234567", language="ar"),
+        booked_by=None,
+    )
+    page.goto(f"{site}/ar/book/perugia/{offering.pk}/")
+    page.locator("ul.slots a").nth(2).click()
+    page.fill("input[name=phone]", "٣٤٧ ١٢٣ ٤٥٦٧")
+    page.locator("form button[type=submit]").click()
+    expect(page.locator(".ltr").first).to_have_text("+39 347 123 4567")
+    assert_accessible(page)
+    page.fill("input[name=code]", _sms_code())
+    page.locator("form button[type=submit]").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        _t("ar", "You already have a booking")
+    )
+    assert_accessible(page)
+    page.locator("ul.cards a").first.click()
+    page.get_by_role("link", name=_t("ar", "Cancel the booking")).click()
+    page.get_by_role("button", name=_t("ar", "Yes, cancel it")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_t("ar", "This booking is cancelled"))
+    assert_accessible(page)
+    page.goto(f"{site}/ar/book/perugia/{offering.pk}/")
+    page.locator("ul.slots a").nth(4).click()
+    page.fill("input[name=phone]", "+393471234567")
+    page.locator("form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_t("ar", "Too many tries"))
+    expect(page.locator("a[href^='tel:']")).to_have_text("075 577 0000")
+    assert_accessible(page)
