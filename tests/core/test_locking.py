@@ -15,7 +15,7 @@ def test_a_lock_outside_a_transaction_is_a_bug():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a real transaction, not a savepoint in the test's
 def test_a_lock_inside_a_transaction_is_held_until_it_ends():
     if connection.vendor != "postgresql":
         pytest.skip("advisory locks are PostgreSQL's; SQLite serialises writers itself")
