@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.health import healthz
 
-handler500 = "core.views.server_error"
+handler500 = "core.responses.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

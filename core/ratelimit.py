@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 
+from core.responses import too_many
 from core.tokens import keyed_hash
-from core.views import too_many
 
 logger = logging.getLogger(__name__)
 

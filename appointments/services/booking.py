@@ -25,9 +25,9 @@ from appointments.services.errors import (
 )
 from appointments.services.rules import phone_limits_check, serialise
 from appointments.services.seats import (
-    appointment_access_token,
     appointment_confirm,
     live_code_hold_lock,
+    manage_links,
     seat_move,
     seat_take,
 )
@@ -160,7 +160,7 @@ def appointment_verify(*, appointment: Appointment, code: str, now: datetime | N
                 )
             except OverPhoneLimit as over:
                 appointment.release(now=now)
-                over.links = [(a, appointment_access_token(appointment=a)) for a in over.existing]
+                over.links = manage_links(appointments=over.existing)
                 refusal = over
             else:
                 return appointment_confirm(appointment=appointment, now=now)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appointments.models import Appointment, OutboundSMS, PhoneChallenge, WaitlistEntry
-from appointments.models.booking import OPEN_WAITLIST_STATUSES
+from appointments.models.waitlist import OPEN_WAITLIST_STATUSES
 
 REDACTED = ""
 

@@ -96,6 +96,11 @@ def appointment_access_token(*, appointment: Appointment) -> str:
     return token
 
 
+def manage_links(*, appointments) -> list[tuple[Appointment, str]]:
+    """A new manage link for each booking, for a person who has just proven the number."""
+    return [(a, appointment_access_token(appointment=a)) for a in appointments]
+
+
 def appointment_confirm(*, appointment: Appointment, now: datetime) -> str:
     """The hold becomes a booking: a manage link is issued and the confirmation SMS queued.
 

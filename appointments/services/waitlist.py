@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from appointments import selectors, texts
 from appointments.models import Appointment, Offering, WaitlistEntry
-from appointments.models.booking import OPEN_WAITLIST_STATUSES
+from appointments.models.waitlist import OPEN_WAITLIST_STATUSES
 from appointments.services.challenges import (
     challenge_is_live,
     challenge_issue,
@@ -29,6 +29,7 @@ from appointments.services.seats import (
     appointment_access_token,
     appointment_confirm,
     live_hold_lock,
+    manage_links,
     seat_take,
 )
 from appointments.services.sms import sms_queue
@@ -201,7 +202,7 @@ def waitlist_accept(*, appointment: Appointment, now: datetime | None = None) ->
             entry.decline(now=now)
             appointment.release(now=now)
             waitlist_offer_next(offering=appointment.offering, now=now)
-            over.links = [(a, appointment_access_token(appointment=a)) for a in over.existing]
+            over.links = manage_links(appointments=over.existing)
             refusal = over
         else:
             token = appointment_confirm(appointment=appointment, now=now)

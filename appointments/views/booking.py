@@ -39,7 +39,7 @@ from appointments.views.common import (
     times_page,
 )
 from core.ratelimit import RateLimited, rate_limit_hit
-from core.views import render, too_many
+from core.responses import render, too_many
 
 HOLD_SESSION_KEY = "booking_hold"
 # Double-tap protection: the id of the booking just confirmed and until when a second tap

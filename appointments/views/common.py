@@ -17,8 +17,8 @@ from appointments.models import Appointment, Offering
 from core.phones import phone_country_prefix
 from core.proof import proof_check, proof_puzzle, proof_required
 from core.ratelimit import LimitsUnavailable, RateLimited, Reservation, client_network, reserve
+from core.responses import render, too_many
 from core.tokens import keyed_hash
-from core.views import render, too_many
 
 DAYS_PER_PAGE = 7
 

@@ -32,7 +32,7 @@ from appointments.views.common import (
     times_page,
 )
 from core.ratelimit import RateLimited, rate_limit, rate_limit_hit
-from core.views import render, too_many
+from core.responses import render, too_many
 
 
 def _context(appointment: Appointment, token: str) -> dict:

@@ -22,7 +22,7 @@ from appointments.views.common import (
     times_page,
 )
 from core.ratelimit import RateLimited
-from core.views import render
+from core.responses import render
 
 PENDING_SESSION_KEY = "waitlist_pending"
 # The place this browser proved with the code, for a short while: enough to leave the list.

@@ -1,4 +1,5 @@
-"""Pages every app may answer with: too many tries, and the server error page."""
+"""Responses every app may answer with: a page on a desk's clock, too many tries, and the
+server error page (handler500)."""
 
 from __future__ import annotations
 
