@@ -19,15 +19,13 @@ from appointments.services.challenges import challenge_issue, challenge_resend, 
 from appointments.services.errors import (
     Busy,
     NotChangeable,
-    OverPhoneLimit,
     SlotUnavailable,
     TooManyHolds,
 )
-from appointments.services.rules import phone_limits_check, serialise
+from appointments.services.rules import hold_over_limits, phone_limits_check, serialise
 from appointments.services.seats import (
     appointment_confirm,
     live_code_hold_lock,
-    manage_links,
     seat_move,
     seat_take,
 )
@@ -151,18 +149,8 @@ def appointment_verify(*, appointment: Appointment, code: str, now: datetime | N
         appointment = live_code_hold_lock(appointment=appointment, now=now)
         refusal = challenge_verify(challenge=appointment.challenge, code=code, now=now)
         if refusal is None:
-            try:
-                phone_limits_check(
-                    offering=appointment.offering,
-                    phone=appointment.phone,
-                    now=now,
-                    exclude_pk=appointment.pk,
-                )
-            except OverPhoneLimit as over:
-                appointment.release(now=now)
-                over.links = manage_links(appointments=over.existing)
-                refusal = over
-            else:
+            refusal = hold_over_limits(appointment=appointment, now=now)
+            if refusal is None:
                 return appointment_confirm(appointment=appointment, now=now)
     raise refusal  # after the block, so that a counted try or a released seat is kept
 

@@ -7,7 +7,13 @@ from datetime import datetime
 from django.conf import settings
 
 from appointments.models import Appointment, Offering
-from appointments.services.errors import AlreadyBookedService, Busy, TooManyBookings
+from appointments.services.errors import (
+    AlreadyBookedService,
+    Busy,
+    OverPhoneLimit,
+    TooManyBookings,
+)
+from appointments.services.seats import manage_links
 from core.locking import LockTimeout, lock_objects
 
 
@@ -37,3 +43,21 @@ def phone_limits_check(*, offering: Offering, phone: str, now: datetime, exclude
     same = [a for a in mine if a.offering.service_id == offering.service_id]
     if settings.SPORTELLO["ONE_BOOKING_PER_SERVICE"] and same:
         raise AlreadyBookedService(existing=same)
+
+
+def hold_over_limits(*, appointment: Appointment, now: datetime) -> OverPhoneLimit | None:
+    """For a hold whose number is proven: None when it may become a booking. Otherwise the
+    hold is released and the refusal carries links to the bookings in the way (the number
+    is proven: they are its own)."""
+    try:
+        phone_limits_check(
+            offering=appointment.offering,
+            phone=appointment.phone,
+            now=now,
+            exclude_pk=appointment.pk,
+        )
+    except OverPhoneLimit as over:
+        appointment.release(now=now)
+        over.links = manage_links(appointments=over.existing)
+        return over
+    return None

@@ -18,18 +18,16 @@ from appointments.services.challenges import (
 )
 from appointments.services.errors import (
     NotChangeable,
-    OverPhoneLimit,
     PlacesStillFree,
     SlotTaken,
     TooManyAttempts,
     WrongCode,
 )
-from appointments.services.rules import phone_limits_check, serialise
+from appointments.services.rules import hold_over_limits, serialise
 from appointments.services.seats import (
     appointment_access_token,
     appointment_confirm,
     live_hold_lock,
-    manage_links,
     seat_take,
 )
 from appointments.services.sms import sms_queue
@@ -191,23 +189,13 @@ def waitlist_accept(*, appointment: Appointment, now: datetime | None = None) ->
     with transaction.atomic():
         appointment = live_hold_lock(appointment=appointment, now=now)
         entry = _offer_of(appointment)
-        try:
-            phone_limits_check(
-                offering=appointment.offering,
-                phone=appointment.phone,
-                now=now,
-                exclude_pk=appointment.pk,
-            )
-        except OverPhoneLimit as over:
-            entry.decline(now=now)
-            appointment.release(now=now)
-            waitlist_offer_next(offering=appointment.offering, now=now)
-            over.links = manage_links(appointments=over.existing)
-            refusal = over
-        else:
+        refusal = hold_over_limits(appointment=appointment, now=now)
+        if refusal is None:
             token = appointment_confirm(appointment=appointment, now=now)
             entry.accept(now=now)
             return token
+        entry.decline(now=now)
+        waitlist_offer_next(offering=appointment.offering, now=now)
     raise refusal  # after the block, so that the place passed on is kept
 
 
