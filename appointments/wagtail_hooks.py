@@ -114,6 +114,26 @@ class AppointmentViewSet(DeskScopedViewSet):
     list_display = ["code", "start", "offering", "status"]
     list_filter = ["status", "offering__desk__city"]
     search_fields = ["code"]
+    # What a desk needs to know; internal fields (the hold's address hash, its phone check)
+    # stay out of sight.
+    inspect_view_fields = [
+        "code",
+        "status",
+        "offering",
+        "start",
+        "end",
+        "name",
+        "phone",
+        "language",
+        "interpreter_language",
+        "reason",
+        "booked_by",
+        "partner",
+        "confirmed_at",
+        "cancelled_at",
+        "cancelled_by",
+        "checked_in_at",
+    ]
 
 
 class OutboundSMSViewSet(SnippetViewSet):

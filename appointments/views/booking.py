@@ -22,7 +22,12 @@ from appointments.services.booking import (
     appointment_resend_code,
     appointment_verify,
 )
-from appointments.services.errors import BookingError, OverPhoneLimit, SlotTaken
+from appointments.services.errors import (
+    BookingError,
+    OverPhoneLimit,
+    SlotTaken,
+    TooManyAttempts,
+)
 from appointments.services.seats import appointment_access_token
 from appointments.views.common import (
     client_key,
@@ -174,12 +179,14 @@ def verify(request):
     if appointment is None or appointment.status != Appointment.Status.HELD:
         # A second tap on "Confirm" (a POST: going back in the history to this page must
         # not lead the next person on a shared phone into somebody's booking).
-        if request.method == "POST" and (done := _just_confirmed(request)):
+        done = _just_confirmed(request)
+        if done and request.method == "POST":
             token = appointment_access_token(appointment=done)
             return redirect(reverse("appointments:manage", args=[token]) + "?new=1")
-        return render(request, "appointments/hold_expired.html", status=410)
+        # Back in the history after booking: say it is booked, with no way into it.
+        return render(request, "appointments/hold_expired.html", {"booked": bool(done)}, status=410)
     form = CodeForm(request.POST or None)
-    error = None
+    error, locked = None, False
     if request.method == "POST" and "resend" in request.POST:
         form, error = CodeForm(), proof_refused(request)
         if error is None:
@@ -195,13 +202,15 @@ def verify(request):
             request.session.pop(HOLD_SESSION_KEY, None)
             return over_limit_page(request, appointment, exc)
         except BookingError as exc:
-            error = exc.message
+            # Out of tries: the code box goes; a new code (below) gives new tries.
+            error, locked = exc.message, isinstance(exc, TooManyAttempts)
         else:
             return _confirmed(request, token, appointment)
     context = {
         "appointment": appointment,
         "form": form,
         "error": error,
+        "locked": locked,
         "tz": desk_tz(appointment.offering),
         "proof": proof_puzzle_if_needed(request),
         "change_url": reverse(

@@ -81,7 +81,10 @@ def cancel(request, token: str):
         except BookingError as exc:
             return _page(request, appointment, token, error=exc.message, status=409)
         return redirect("appointments:manage", token=token)
-    return render(request, "appointments/cancel_confirm.html", _context(appointment, token))
+    context = _context(appointment, token)
+    if not context["changeable"]:  # already cancelled, or begun: its page says what it is
+        return redirect("appointments:manage", token=token)
+    return render(request, "appointments/cancel_confirm.html", context)
 
 
 def _offer_or_404(token: str) -> Appointment:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pytest
@@ -404,7 +405,14 @@ def test_going_back_in_the_history_to_the_code_step_finds_nothing(client, offeri
 
     _book(client, offering, first_slot)
     tokens_before = AccessToken.objects.count()
-    assert client.get("/it/book/verify/").status_code == 410  # not the previous booking
+    back = client.get("/it/book/verify/")
+    assert back.status_code == 410  # not the previous booking...
+    page = back.content.decode()
+    assert _t("it", "Your booking is confirmed") in page  # ...but no fright either
+    assert "/it/manage/" in page and not any(
+        selectors.appointment_by_token(token=t)
+        for t in re.findall(r"/it/manage/([\w-]{20,})/", page)
+    )
     assert AccessToken.objects.count() == tokens_before
 
 
@@ -470,3 +478,25 @@ def test_an_offer_to_a_number_at_its_limit_goes_to_the_next_in_line(client, now,
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("declined", "offered")
+
+
+def test_out_of_tries_the_code_box_goes_and_a_new_code_brings_it_back(client, offering, first_slot):
+    _hold(client, offering, first_slot)
+    right = last_sms_code()
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        page = client.post("/it/book/verify/", {"code": wrong}).content.decode()
+    assert _t("it", "Too many wrong codes. Please start again.") in page
+    assert 'name="code"' not in page and 'name="resend"' in page
+    client.post("/it/book/verify/", {"resend": "1"})
+    response = client.post("/it/book/verify/", {"code": last_sms_code()})
+    assert response.status_code == 302 and Appointment.objects.get().status == "confirmed"
+
+
+def test_the_cancel_page_of_a_cancelled_booking_leads_back_to_it(client, offering, first_slot):
+    from tests.appointments.test_views import _book
+
+    manage_url = _book(client, offering, first_slot).split("?")[0]
+    client.post(manage_url + "cancel/")
+    response = client.get(manage_url + "cancel/")
+    assert response.status_code == 302 and response["Location"] == manage_url
