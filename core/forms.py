@@ -25,6 +25,9 @@ class FriendlyForm(forms.Form):
     """A form whose fields speak every interface language, including those Django lacks."""
 
     def __init__(self, *args, **kwargs):
+        # Labels stand on their own line: no colon after "Do you need an interpreter?"
+        # ("؟:" in Arabic), and none to place wrongly in right-to-left text.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages = {**field.error_messages, **MESSAGES}

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -51,12 +51,21 @@ def _context(appointment: Appointment, token: str) -> dict:
         "service": offering.localized_service,
         "map_url": calendar.map_url(place) if place else "",
         "is_offer": is_offer,
+        "interpreter": _language_name(appointment.interpreter_language),
         "is_cancelled": appointment.status == Appointment.Status.CANCELLED,
         # A waiting-list offer that ran out or was declined: no code to show, book again.
         "is_gone": appointment.status in (Appointment.Status.EXPIRED, Appointment.Status.RELEASED),
         "changeable": appointment.status == Appointment.Status.CONFIRMED
         and appointment.start > timezone.now(),
     }
+
+
+def _language_name(code: str) -> str:
+    """A language as its speakers write it (العربية, ትግርኛ), for the interpreter line."""
+    try:
+        return translation.get_language_info(code)["name_local"] if code else ""
+    except KeyError:
+        return code
 
 
 def _page(request, appointment, token, *, error=None, status=None, **extra):
@@ -127,7 +136,9 @@ def _movable_or_404(token: str) -> Appointment:
 
 @never_cache
 def move_times(request, token: str):
-    appointment = _movable_or_404(token)
+    appointment = appointment_or_404(token)
+    if appointment.status != Appointment.Status.CONFIRMED:  # its page says what it is now
+        return redirect("appointments:manage", token=token)
     offering = selectors.localize_services([appointment.offering])[0]
     return times_page(request, offering=offering, move_token=token)
 
@@ -152,8 +163,8 @@ def move(request, token: str, start: datetime):
 @never_cache
 def ics(request, token: str):
     appointment = appointment_or_404(token)
-    if appointment.status not in BOOKED_STATUSES:
-        raise Http404
+    if appointment.status not in BOOKED_STATUSES:  # cancelled, or an offer not taken yet
+        return redirect("appointments:manage", token=token)
     context = _context(appointment, token)
     body = calendar.appointment_ics(
         appointment=appointment, place=context["place"], service_name=str(context["service"])

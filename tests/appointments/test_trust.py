@@ -498,5 +498,23 @@ def test_the_cancel_page_of_a_cancelled_booking_leads_back_to_it(client, offerin
 
     manage_url = _book(client, offering, first_slot).split("?")[0]
     client.post(manage_url + "cancel/")
-    response = client.get(manage_url + "cancel/")
-    assert response.status_code == 302 and response["Location"] == manage_url
+    for page in ("cancel/", "move/", "calendar.ics"):
+        response = client.get(manage_url + page)
+        assert response.status_code == 302 and response["Location"] == manage_url
+
+
+def test_the_booking_names_the_interpreter_language_and_labels_have_no_colon(
+    client, offering, first_slot
+):
+    offering.interpreter_languages = ["ti"]
+    offering.save()
+    details = client.get(_details(offering, first_slot, "ar")).content.decode()
+    label = _t("ar", "Do you need an interpreter?")
+    assert f"{label}</label>" in details and f"{label}:" not in details
+    client.post(
+        _details(offering, first_slot, "ar"),
+        {"phone": "+393471234567", "interpreter_language": "ti"},
+    )
+    response = client.post("/ar/book/verify/", {"code": last_sms_code()})
+    page = client.get(response["Location"]).content.decode()
+    assert '<span lang="ti">ትግርኛ</span>' in page
