@@ -18,6 +18,7 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from core.ratelimit import client_network, peek
 from core.tokens import keyed_hash
@@ -39,10 +40,10 @@ def proof_required(request) -> bool:
     return _codes_asked(request) >= _rules()["AFTER_CODES"]
 
 
-def _max_number(request) -> int:
+def _max_number(asked: int) -> int:
     """The puzzle doubles in size for every ten codes past the threshold (at most 16 times):
     a busy shared Wi-Fi waits a second more, a script pays more and more."""
-    over = max(0, _codes_asked(request) - _rules()["AFTER_CODES"])
+    over = max(0, asked - _rules()["AFTER_CODES"])
     return _rules()["MAX_NUMBER"] * 2 ** min(4, over // 10)
 
 
@@ -50,10 +51,11 @@ def _network(request) -> str:
     return keyed_hash(client_network(request), purpose="proof")[:16]
 
 
-def proof_puzzle(request) -> dict:
-    """A new puzzle bound to this address: the fields the form carries."""
+def proof_puzzle(request, *, asked: int | None = None) -> dict:
+    """A new puzzle bound to this address: the fields the form carries. ``asked``: the
+    address's codes this hour, when the caller has already read them."""
     salt = secrets.token_hex(12)
-    biggest = _max_number(request)
+    biggest = _max_number(_codes_asked(request) if asked is None else asked)
     answer = secrets.randbelow(biggest + 1)
     challenge = hashlib.sha256(f"{salt}{answer}".encode()).hexdigest()
     # The wait without JavaScript grows with the puzzle: waiting is never the cheap way.
@@ -63,6 +65,19 @@ def proof_puzzle(request) -> dict:
         salt=_SALT,
     )
     return {"token": token, "salt": salt, "challenge": challenge, "max": biggest, "wait": wait}
+
+
+def proof_puzzle_if_needed(request) -> dict | None:
+    """The puzzle a code form carries once its address asked for many codes, else None."""
+    asked = _codes_asked(request)
+    return proof_puzzle(request, asked=asked) if asked >= _rules()["AFTER_CODES"] else None
+
+
+def proof_refused(request) -> str | None:
+    """Why a code form is refused for its proof of work, or None when it may go on."""
+    if proof_required(request) and not proof_check(request):
+        return _("Please wait a few seconds, then press the button again.")
+    return None
 
 
 def proof_check(request) -> bool:

@@ -81,7 +81,6 @@ class Appointment(models.Model):
     """A visit booked at an offering. Each active booking takes one numbered seat of its slot."""
 
     Status = AppointmentStatus
-    ACTIVE = ACTIVE_STATUSES
     TRANSITIONS: dict[str, set[str]] = {
         Status.HELD: {Status.CONFIRMED, Status.EXPIRED, Status.RELEASED},
         Status.CONFIRMED: {Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW},

@@ -20,11 +20,16 @@ def _ttl() -> timedelta:
     return timedelta(minutes=settings.SPORTELLO["CODE_TTL_MINUTES"])
 
 
+def challenge_sms_key(challenge: PhoneChallenge) -> str:
+    """The event key of the newest code SMS of a challenge (budgets attach to it)."""
+    return f"challenge:{challenge.pk}:{challenge.sends}"
+
+
 def _send(challenge: PhoneChallenge, *, code: str, language: str) -> None:
     sms_queue(
         to=challenge.phone,
         language=language,
-        dedupe_key=f"challenge:{challenge.pk}:{challenge.sends}",
+        dedupe_key=challenge_sms_key(challenge),
         body=texts.verification_text(code=code, language=language),
     )
 

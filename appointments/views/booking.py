@@ -22,6 +22,7 @@ from appointments.services.booking import (
     appointment_resend_code,
     appointment_verify,
 )
+from appointments.services.challenges import challenge_sms_key
 from appointments.services.errors import (
     BookingError,
     OverPhoneLimit,
@@ -36,13 +37,12 @@ from appointments.views.common import (
     offering_or_404,
     over_budget,
     over_limit_page,
-    proof_puzzle_if_needed,
-    proof_refused,
     session_get_fresh,
     session_put_fresh,
     slot_taken,
     times_page,
 )
+from core.proof import proof_puzzle_if_needed, proof_refused
 from core.ratelimit import RateLimited, rate_limit_hit
 from core.responses import render, too_many
 
@@ -101,7 +101,7 @@ def details(request, city_slug: str, offering_id: int, start: datetime):
                 return slot_taken(request, offering, exc)
             error = exc.message
         else:
-            budget.attach(f"challenge:{appointment.challenge_id}:1")
+            budget.attach(challenge_sms_key(appointment.challenge))
             request.session[HOLD_SESSION_KEY] = appointment.pk
             return redirect("appointments:verify")
     return _details_page(request, offering, slot, form, error)
@@ -229,5 +229,5 @@ def _resend(appointment: Appointment, budget) -> str:
         budget.give_back()
         return exc.message
     appointment.challenge.refresh_from_db()
-    budget.attach(f"challenge:{appointment.challenge_id}:{appointment.challenge.sends}")
+    budget.attach(challenge_sms_key(appointment.challenge))
     return _("We sent a new code.")

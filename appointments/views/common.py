@@ -15,7 +15,7 @@ from appointments import selectors
 from appointments.forms import WaitlistForm
 from appointments.models import Appointment, Offering
 from core.phones import phone_country_prefix
-from core.proof import proof_check, proof_puzzle, proof_required
+from core.proof import proof_puzzle_if_needed
 from core.ratelimit import LimitsUnavailable, RateLimited, Reservation, client_network, reserve
 from core.responses import render, too_many
 from core.tokens import keyed_hash
@@ -75,18 +75,6 @@ def session_get_fresh(request, key: str, *, pop: bool = False) -> int | None:
         request.session.pop(key, None)
         return None
     return kept["id"]
-
-
-def proof_puzzle_if_needed(request) -> dict | None:
-    """The puzzle a code form carries once its address asked for many codes."""
-    return proof_puzzle(request) if proof_required(request) else None
-
-
-def proof_refused(request) -> str | None:
-    """Why a code form is refused for its proof of work, or None when it may go on."""
-    if proof_required(request) and not proof_check(request):
-        return _("Please wait a few seconds, then press the button again.")
-    return None
 
 
 def over_budget(request, exc: RateLimited, *, offering: Offering):

@@ -9,18 +9,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appointments.forms import CodeForm, WaitlistForm
 from appointments.models import WaitlistEntry
+from appointments.services.challenges import challenge_sms_key
 from appointments.services.errors import BookingError
 from appointments.services.waitlist import waitlist_confirm, waitlist_join, waitlist_leave
 from appointments.views.common import (
     code_budget,
     offering_or_404,
     over_budget,
-    proof_puzzle_if_needed,
-    proof_refused,
     session_get_fresh,
     session_put_fresh,
     times_page,
 )
+from core.proof import proof_puzzle_if_needed, proof_refused
 from core.ratelimit import RateLimited
 from core.responses import render
 
@@ -60,7 +60,7 @@ def join(request, city_slug: str, offering_id: int):
         budget.give_back()
         return times_page(request, offering=offering)
     if sent:
-        budget.attach(f"challenge:{entry.challenge_id}:1")
+        budget.attach(challenge_sms_key(entry.challenge))
     else:  # a code sent a moment ago is still valid: nothing new was sent
         budget.give_back()
     request.session[PENDING_SESSION_KEY] = entry.pk
