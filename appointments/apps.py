@@ -8,13 +8,14 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self) -> None:
+        from appointments import notifications  # noqa: F401  (registers its message kinds)
+
         post_migrate.connect(_ensure_schedules, sender=self)
         post_migrate.connect(_ensure_groups, sender=self)
 
 
 # The periodic tasks django-q2 runs: (function, minutes between runs).
 PERIODIC_TASKS = [
-    ("appointments.tasks.sms_send_due", 1),
     ("appointments.tasks.expire_holds", 1),
     ("appointments.tasks.waitlist_sweep", 5),
     ("appointments.tasks.forget_personal_data", 60 * 24),
@@ -54,18 +55,9 @@ GROUP_PERMISSIONS = {
 
 
 def _ensure_schedules(**kwargs) -> None:
-    from django_q.models import Schedule
+    from core.schedules import schedules_ensure
 
-    for func, minutes in PERIODIC_TASKS:
-        Schedule.objects.update_or_create(
-            name=func,
-            defaults={
-                "func": func,
-                "schedule_type": Schedule.MINUTES,
-                "minutes": minutes,
-                "repeats": -1,
-            },
-        )
+    schedules_ensure("appointments.tasks.", PERIODIC_TASKS)
 
 
 def _ensure_groups(**kwargs) -> None:

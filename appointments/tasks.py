@@ -2,17 +2,7 @@
 
 from appointments.services.booking import holds_expire
 from appointments.services.retention import personal_data_forget
-from appointments.services.sms import sms_send as _sms_send
-from appointments.services.sms import sms_send_due as _sms_send_due
 from appointments.services.waitlist import waitlist_sweep as _waitlist_sweep
-
-
-def sms_send(sms_id: int) -> str:
-    return _sms_send(sms_id=sms_id)
-
-
-def sms_send_due() -> int:
-    return _sms_send_due()
 
 
 def expire_holds() -> int:

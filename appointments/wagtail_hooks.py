@@ -18,7 +18,6 @@ from appointments.models import (
     Closure,
     Desk,
     Offering,
-    OutboundSMS,
     PartnerOrganisation,
     Service,
 )
@@ -136,20 +135,6 @@ class AppointmentViewSet(DeskScopedViewSet):
     ]
 
 
-class OutboundSMSViewSet(SnippetViewSet):
-    """The outbox, for administrators: what was sent, what failed, what is stuck in sending.
-
-    Numbers and texts are not listed (codes and manage links are in the texts)."""
-
-    model = OutboundSMS
-    icon = "mail"
-    list_display = ["dedupe_key", "status", "attempts", "last_error", "created_at", "sent_at"]
-    list_filter = ["status"]
-    search_fields = ["dedupe_key"]
-    inspect_view_enabled = False
-    panels = [FieldPanel("status")]  # an administrator may requeue a row stuck in "sending"
-
-
 class PartnerOrganisationViewSet(SnippetViewSet):
     """Kept by administrators: which organisation books at which desks, and who is in it."""
 
@@ -171,7 +156,6 @@ class BookingGroup(SnippetViewSetGroup):
         ClosureViewSet,
         AppointmentViewSet,
         PartnerOrganisationViewSet,
-        OutboundSMSViewSet,
     )
 
 

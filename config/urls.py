@@ -15,6 +15,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("messaging.urls")),
+    path("", include("appointments.urls_short")),
 ]
 
 if settings.DEBUG:

@@ -39,6 +39,15 @@ def format_day(
     return babel_dates.format_date(value, format=style, locale=_locale(language))
 
 
+def format_short_day(
+    value: date | datetime, *, language: str | None = None, tz: ZoneInfo | None = None
+) -> str:
+    """``lun 7 dic`` / ``Mon, Dec 7``: weekday, day and month, for text messages."""
+    if isinstance(value, datetime):
+        value = _local(value, tz).date()
+    return babel_dates.format_skeleton("MMMEd", value, locale=_locale(language))
+
+
 def format_time(
     value: time | datetime, *, language: str | None = None, tz: ZoneInfo | None = None
 ) -> str:

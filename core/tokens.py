@@ -21,8 +21,9 @@ def readable_code(length: int = CODE_LENGTH) -> str:
 
 
 def manage_token() -> str:
-    """At least 128 bits of randomness (192); only its hash is stored."""
-    return secrets.token_urlsafe(24)
+    """128 bits of randomness (22 characters, short enough for a text); only its hash is
+    stored."""
+    return secrets.token_urlsafe(16)
 
 
 def token_hash(token: str) -> str:

@@ -46,7 +46,7 @@ def _clean_slate():
     """Rate-limit counters and the in-memory SMS backend start empty in every test."""
     from django.core.cache import cache
 
-    from appointments.sms import MemoryBackend
+    from messaging.backends import MemoryBackend
 
     cache.clear()
     MemoryBackend.reset()

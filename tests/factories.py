@@ -103,27 +103,44 @@ def full_offering(**kwargs) -> Offering:
     return offering
 
 
-def sms_code_for(challenge) -> str:
-    """The 6-digit code in the newest SMS sent for a phone challenge (or its id)."""
+def sms_text(message) -> str:
+    """The text a queued message carries (rendered as the sender renders it)."""
+    from messaging.outbox import message_text
+
+    text = message_text(message)
+    assert text is not None, f"message {message.pk} would not be sent"
+    return text
+
+
+def manage_path(text: str, language: str) -> str:
+    """The booking page that a text's short link (``/m/<token>``) leads to."""
     import re
 
-    from appointments.models import OutboundSMS
+    token = re.search(r"/m/([A-Za-z0-9_-]+)", text).group(1)
+    return f"/{language}/manage/{token}/"
+
+
+def sms_code_for(challenge) -> str:
+    """The 6-digit code in the newest SMS queued for a phone challenge (or its id)."""
+    import re
+
+    from messaging.models import Message
 
     pk = getattr(challenge, "pk", challenge)
-    body = OutboundSMS.objects.filter(dedupe_key__startswith=f"challenge:{pk}:").latest("pk").body
-    return re.search(r"\b\d{6}\b", body).group()
+    message = Message.objects.filter(dedupe_key__startswith=f"challenge:{pk}:").latest("pk")
+    return re.search(r"\b\d{6}\b", sms_text(message)).group()
 
 
 def last_sms_code(to: str | None = None) -> str:
     """The 6-digit code of the newest code SMS (to one number, if given)."""
     import re
 
-    from appointments.models import OutboundSMS
+    from messaging.models import Message
 
-    sent = OutboundSMS.objects.filter(dedupe_key__startswith="challenge:")
+    queued = Message.objects.filter(kind="code")
     if to:
-        sent = sent.filter(to=to)
-    return re.search(r"\b\d{6}\b", sent.latest("pk").body).group()
+        queued = queued.filter(to=to)
+    return re.search(r"\b\d{6}\b", sms_text(queued.latest("pk"))).group()
 
 
 def waiting(offering: Offering, phone: str, language: str = "it"):

@@ -1,11 +1,9 @@
-"""The booking domain's models: places, what is offered there, bookings, SMS."""
+"""The booking domain's models: places, what is offered there, bookings, waiting lists."""
 
 from appointments.models.booking import AccessToken, Appointment, InvalidTransition
-from appointments.models.challenge import PhoneChallenge
 from appointments.models.offer import Closure, Offering, ScheduleRule, Service
 from appointments.models.partners import PartnerOrganisation
 from appointments.models.places import City, Desk, DeskStop
-from appointments.models.sms import OutboundSMS
 from appointments.models.waitlist import WaitlistEntry
 
 __all__ = [
@@ -17,9 +15,7 @@ __all__ = [
     "DeskStop",
     "InvalidTransition",
     "Offering",
-    "OutboundSMS",
     "PartnerOrganisation",
-    "PhoneChallenge",
     "ScheduleRule",
     "Service",
     "WaitlistEntry",

@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appointments.models.challenge import PhoneChallenge
 from appointments.models.offer import Offering
+from messaging.models import PhoneChallenge
 
 
 def _staff_member(verbose_name) -> models.ForeignKey:

@@ -76,6 +76,17 @@ class Offering(ClusterableModel):
         blank=True,
         help_text=_("Language codes, for example ar, ti, ps."),
     )
+    remind_day_before = models.BooleanField(
+        _("text a reminder the day before"),
+        default=True,
+        help_text=_("Sent 24 hours before; a reminder that would fall at night goes at 20:00."),
+    )
+    remind_hours_before = models.PositiveSmallIntegerField(
+        _("text a reminder this many hours before"),
+        default=3,
+        validators=[MaxValueValidator(12)],
+        help_text=_("0 for none."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = OfferingQuerySet.as_manager()

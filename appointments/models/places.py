@@ -49,6 +49,14 @@ class Desk(ClusterableModel):
     accessibility = models.TextField(_("accessibility notes"), blank=True)
     what_to_bring = models.TextField(_("what to bring"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=24,
+        blank=True,
+        help_text=_(
+            'How text messages name the desk, for example "Via Roma 12". Never the kind of service.'
+        ),
+    )
     staff_languages = models.JSONField(
         _("languages the staff speak"), default=list, blank=True, help_text=_("Language codes.")
     )
@@ -65,6 +73,11 @@ class Desk(ClusterableModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city})"
+
+    @property
+    def sms_name(self) -> str:
+        """The desk as a text message names it: its short name, or its name cut short."""
+        return self.short_name or (self.name if len(self.name) <= 24 else self.name[:23] + "…")
 
     def place_on(self, day: date) -> DeskStop | Desk | None:
         """Where the desk is on a day: itself, or for a mobile team that day's stop."""

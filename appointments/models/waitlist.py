@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from appointments.models.booking import Appointment, InvalidTransition
-from appointments.models.challenge import PhoneChallenge
 from appointments.models.offer import Offering
+from messaging.models import PhoneChallenge
 
 
 class WaitlistStatus(models.TextChoices):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from appointments import selectors, texts
+from appointments import notifications, selectors
 from appointments.models import Appointment, Offering
 from appointments.services.challenges import challenge_issue, challenge_resend, challenge_verify
 from appointments.services.errors import (
@@ -24,12 +24,12 @@ from appointments.services.errors import (
 )
 from appointments.services.rules import hold_over_limits, phone_limits_check, serialise
 from appointments.services.seats import (
+    appointment_access_token,
     appointment_confirm,
     live_code_hold_lock,
     seat_move,
     seat_take,
 )
-from appointments.services.sms import sms_queue
 from appointments.services.waitlist import waitlist_offer_next
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,11 @@ def appointment_hold(
             previous.release(now=now)
         _holds_per_client_check(client=client, now=now)
         challenge = challenge_issue(
-            phone=person.phone, language=person.language, now=now, not_after=expires
+            phone=person.phone,
+            language=person.language,
+            city=offering.desk.city.name,
+            now=now,
+            not_after=expires,
         )
         return _seat_for(
             offering=offering,
@@ -133,6 +137,7 @@ def appointment_resend_code(*, appointment: Appointment, now: datetime | None = 
         challenge_resend(
             challenge=appointment.challenge,
             language=appointment.language,
+            city=appointment.offering.desk.city.name,
             now=now,
             not_after=appointment.hold_expires_at,
         )
@@ -190,13 +195,7 @@ def appointment_cancel(
         if appointment.start <= now:  # a visit that began is checked in, served or missed
             raise NotChangeable()
         appointment.cancel(now=now, by=by)
-        if appointment.phone:
-            sms_queue(
-                to=appointment.phone,
-                language=appointment.language,
-                dedupe_key=f"appt:{appointment.pk}:cancelled",
-                body=texts.cancelled_text(appointment=appointment),
-            )
+        notifications.notify_cancelled(appointment=appointment, by_desk=by is not None, now=now)
         _offer_freed_place(offering=appointment.offering, now=now)
     return appointment
 
@@ -224,12 +223,10 @@ def appointment_reschedule(
         seat_move(appointment=appointment, start=start, now=now)
         appointment.refresh_from_db()
         if appointment.phone:
-            sms_queue(
-                to=appointment.phone,
-                language=appointment.language,
-                # One message per move, even back to a time it had before.
-                dedupe_key=f"appt:{appointment.pk}:moved:{appointment.updated_at.isoformat()}",
-                body=texts.moved_text(appointment=appointment),
+            notifications.notify_moved(
+                appointment=appointment,
+                token=appointment_access_token(appointment=appointment),
+                now=now,
             )
         _offer_freed_place(offering=offering, now=now)
     return appointment

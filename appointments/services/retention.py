@@ -8,15 +8,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from appointments.models import Appointment, OutboundSMS, PhoneChallenge, WaitlistEntry
+from appointments.models import Appointment, WaitlistEntry
 from appointments.models.waitlist import OPEN_WAITLIST_STATUSES
+from messaging.retention import messages_forget
 
 REDACTED = ""
 
 
 def personal_data_forget(*, now: datetime | None = None) -> dict[str, int]:
-    """Blanks phone, name and reason of visits, SMS and waiting-list entries past the period,
-    and deletes phone checks a day after their code ran out.
+    """Blanks phone, name and reason of visits past the period, deletes ended waiting-list
+    entries, and has messaging forget its part (numbers, sealed secrets, phone checks).
 
     The booking itself stays (dates, status, offering) for the desk's statistics.
     """
@@ -28,23 +29,10 @@ def personal_data_forget(*, now: datetime | None = None) -> dict[str, int]:
             .exclude(phone=REDACTED, name=REDACTED, reason=REDACTED)
             .update(phone=REDACTED, name=REDACTED, reason=REDACTED)
         )
-        messages = (
-            OutboundSMS.objects.filter(created_at__lt=cutoff)
-            .exclude(status__in=[OutboundSMS.Status.QUEUED, OutboundSMS.Status.SENDING])
-            .exclude(to=REDACTED)
-            .update(to=REDACTED, body=REDACTED)
-        )
         waiting = (
             WaitlistEntry.objects.filter(created_at__lt=cutoff)
             .exclude(status__in=OPEN_WAITLIST_STATUSES)
             .delete()[0]
         )
-        challenges = PhoneChallenge.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()[
-            0
-        ]
-    return {
-        "appointments": visits,
-        "sms": messages,
-        "waitlist": waiting,
-        "phone_checks": challenges,
-    }
+        messaging = messages_forget(now=now)
+    return {"appointments": visits, "waitlist": waiting, **messaging}

@@ -11,10 +11,9 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from appointments import selectors, texts
+from appointments import notifications, selectors
 from appointments.models import AccessToken, Appointment, Offering
 from appointments.services.errors import HoldExpired, SlotTaken
-from appointments.services.sms import sms_queue
 from core import tokens
 
 CODE_CLASH = ("booking_code_unique_among_active", "appointments_appointment.code")
@@ -108,13 +107,7 @@ def appointment_confirm(*, appointment: Appointment, now: datetime) -> str:
     """
     appointment.confirm(now=now)
     token = appointment_access_token(appointment=appointment)
-    if appointment.phone:
-        sms_queue(
-            to=appointment.phone,
-            language=appointment.language,
-            dedupe_key=f"appt:{appointment.pk}:confirmed",
-            body=texts.confirmation_text(appointment=appointment, token=token),
-        )
+    notifications.notify_confirmed(appointment=appointment, token=token, now=now)
     return token
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from appointments import selectors, texts
+from appointments import notifications, selectors
 from appointments.models import Appointment, Offering, WaitlistEntry
 from appointments.models.waitlist import OPEN_WAITLIST_STATUSES
 from appointments.services.challenges import (
@@ -30,7 +30,7 @@ from appointments.services.seats import (
     live_hold_lock,
     seat_take,
 )
-from appointments.services.sms import sms_queue
+from messaging.outbox import after_quiet_hours
 
 
 def waitlist_join(
@@ -72,7 +72,9 @@ def waitlist_join(
             offering=offering,
             phone=phone,
             language=language,
-            challenge=challenge_issue(phone=phone, language=language, now=now),
+            challenge=challenge_issue(
+                phone=phone, language=language, city=offering.desk.city.name, now=now
+            ),
         )
         return entry, True
 
@@ -144,13 +146,15 @@ def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> W
         if not slots:
             return None
         minutes = settings.SPORTELLO["WAITLIST_OFFER_MINUTES"]
+        # An offer made at night is texted at 08:00, and its time to answer starts then.
+        starts = after_quiet_hours(now, offering.desk.time_zone)
         try:
             appointment = seat_take(
                 offering=offering,
                 start=slots[0].start,
                 now=now,
                 status=Appointment.Status.HELD,
-                hold_expires_at=now + timedelta(minutes=minutes),
+                hold_expires_at=starts + timedelta(minutes=minutes),
                 phone=entry.phone,
                 language=entry.language,
             )
@@ -158,12 +162,7 @@ def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> W
             return None
         token = appointment_access_token(appointment=appointment)
         entry.offer(appointment=appointment, now=now)
-        sms_queue(
-            to=entry.phone,
-            language=entry.language,
-            dedupe_key=f"waitlist:{entry.pk}:offer:{appointment.pk}",
-            body=texts.waitlist_offer_text(appointment=appointment, token=token, minutes=minutes),
-        )
+        notifications.notify_offer(appointment=appointment, token=token, now=now)
         return entry
 
 

@@ -22,7 +22,6 @@ from appointments.services.booking import (
     appointment_resend_code,
     appointment_verify,
 )
-from appointments.services.challenges import challenge_sms_key
 from appointments.services.errors import (
     BookingError,
     OverPhoneLimit,
@@ -45,6 +44,7 @@ from appointments.views.common import (
 from core.proof import proof_puzzle_if_needed, proof_refused
 from core.ratelimit import RateLimited, rate_limit_hit
 from core.responses import render, too_many
+from messaging.challenges import challenge_sms_key
 
 HOLD_SESSION_KEY = "booking_hold"
 # Double-tap protection: the id of the booking just confirmed and until when a second tap

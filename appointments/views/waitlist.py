@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from appointments.forms import CodeForm, WaitlistForm
 from appointments.models import WaitlistEntry
-from appointments.services.challenges import challenge_sms_key
 from appointments.services.errors import BookingError
 from appointments.services.waitlist import waitlist_confirm, waitlist_join, waitlist_leave
 from appointments.views.common import (
@@ -23,6 +22,7 @@ from appointments.views.common import (
 from core.proof import proof_puzzle_if_needed, proof_refused
 from core.ratelimit import RateLimited
 from core.responses import render
+from messaging.challenges import challenge_sms_key
 
 PENDING_SESSION_KEY = "waitlist_pending"
 # The place this browser proved with the code, for a short while: enough to leave the list.

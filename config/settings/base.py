@@ -20,6 +20,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
     "core",
+    "messaging",
     "appointments",
     "frontdesk",
     "cms",
@@ -210,6 +211,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The twilio client logs each request's query (a phone number) at INFO.
+        "twilio": {"level": "WARNING"},
     },
 }
 
@@ -253,7 +256,8 @@ SPORTELLO = {
         "lookup": "10/h",  # finding a booking by phone and code, per address
         "move": "5/h",  # moves of one booking
         "problem-report": "10/h",  # per address
-        "on-behalf": "60/h",  # bookings one staff member or partner makes for others
+        "on-behalf": "60/h",
+        "sms-reply": "200/h",  # answers to texts that are not keywords, all numbers together  # bookings one staff member or partner makes for others
         **dict(item.split("=", 1) for item in env.list("RATE_LIMITS", [])),
     },
     # How many reverse proxies (load balancer, TLS terminator) stand before the app: the
@@ -262,5 +266,33 @@ SPORTELLO = {
     "WAITLIST_OFFER_MINUTES": 120,
     # Days after a visit (or an SMS) when phone numbers, names and reasons are blanked.
     "RETENTION_DAYS": env.int("RETENTION_DAYS", 30),
-    "SMS_BACKEND": env.str("SMS_BACKEND", "appointments.sms.ConsoleBackend"),
+    # --- Text messages (messaging/): console in the demo, twilio in production.
+    "SMS_BACKEND": env.str("SMS_BACKEND", "messaging.backends.ConsoleBackend"),
+    # Keys (Fernet, newest first) that seal a message's secrets until it is final; without
+    # them one is derived from SECRET_KEY. Generate: python -m messaging.keys
+    "MESSAGE_KEYS": env.list("MESSAGE_KEYS", []),
+    "MESSAGING": {
+        "QUIET_HOURS": (21, 8),  # no texts but phone codes from 21:00 to 08:00, desk's clock
+        "GIVE_UP_HOURS": 24,  # a message not taken by the provider within this is a failure
+        "BACKOFF_SECONDS": 30,  # first wait after a failed try, doubled each time...
+        "BACKOFF_MAX_SECONDS": 600,  # ...up to this: an hour's outage loses nothing
+        "AGAIN_AFTER_MINUTES": 30,  # the one retry after "phone off or unreachable"
+        "LEASE_SECONDS": 300,  # a worker that dies mid-send frees its messages after this
+        "BATCH": 100,  # messages claimed at a time by a sweep
+        "THREADS": env.int("SMS_THREADS", 16),  # sends in flight at once in one worker
+        "SWEEP_SECONDS": 40,  # a sweep stops taking new batches after this (task timeout 60)
+        "REPLIES_PER_DAY": 1,  # answers to one number's texts that are not keywords
+    },
+    "TWILIO": {
+        "ACCOUNT_SID": env.str("TWILIO_ACCOUNT_SID", ""),
+        "AUTH_TOKEN": env.str("TWILIO_AUTH_TOKEN", ""),
+        "MESSAGING_SERVICE_SID": env.str("TWILIO_MESSAGING_SERVICE_SID", ""),
+        "FROM": env.str("TWILIO_FROM", ""),  # a sender number, when there is no service
+        # What Twilio calls back and signs: the public address, also behind a proxy.
+        "PUBLIC_URL": env.str("TWILIO_PUBLIC_URL", "") or SITE_URL,
+        "TIMEOUT": 10,
+        "API_BASE": env.str("TWILIO_API_BASE", ""),  # benchmarks: a local fake Twilio
+    },
+    # The number people can text START to, shown when their number has opted out.
+    "SMS_REPLY_NUMBER": env.str("SMS_REPLY_NUMBER", ""),
 }

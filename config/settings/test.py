@@ -12,4 +12,4 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # async_task runs django-q2's real worker code inline, so a test sees the task's effect.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
-SPORTELLO = {**SPORTELLO, "SMS_BACKEND": "appointments.sms.MemoryBackend"}  # noqa: F405
+SPORTELLO = {**SPORTELLO, "SMS_BACKEND": "messaging.backends.MemoryBackend"}  # noqa: F405

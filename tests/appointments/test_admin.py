@@ -124,23 +124,30 @@ def test_other_desks_cannot_be_deleted_chosen_or_closed(client, operator, editor
 def test_the_outbox_is_listed_for_administrators_without_numbers_or_texts(
     client, django_user_model, operator
 ):
-    from appointments.models import OutboundSMS
+    from django.utils import timezone
 
-    OutboundSMS.objects.create(
+    from messaging.models import Message
+    from messaging.sealing import seal
+
+    now = timezone.now()
+    Message.objects.create(
+        kind="code",
         to="+393471234567",
-        body="code 123456",
+        secrets=seal({"code": "123456"}),
         language="it",
-        dedupe_key="appt:1:code:1",
-        status="failed",
-        last_error="ConnectionError",
+        dedupe_key="challenge:1:1",
+        status="technical_failure",
+        error_code="20003",
+        due_at=now,
+        give_up_at=now,
     )
     admin = django_user_model.objects.create_superuser("root", password="x")
     client.force_login(admin)
-    page = client.get("/admin/snippets/appointments/outboundsms/").content.decode()
-    assert "appt:1:code:1" in page and "ConnectionError" in page
+    page = client.get("/admin/snippets/messaging/message/").content.decode()
+    assert "technical" in page and "20003" in page
     assert "3471234567" not in page and "123456" not in page
     client.force_login(operator)
-    assert client.get("/admin/snippets/appointments/outboundsms/").status_code in (302, 403)
+    assert client.get("/admin/snippets/messaging/message/").status_code in (302, 403)
 
 
 @pytest.fixture

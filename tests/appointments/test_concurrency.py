@@ -8,9 +8,10 @@ import pytest
 from django.db import connection, connections
 
 from appointments import selectors
-from appointments.models import Appointment, OutboundSMS, PhoneChallenge
+from appointments.models import Appointment
 from appointments.services.booking import Person, appointment_hold
 from appointments.services.errors import SlotTaken
+from messaging.models import Message, PhoneChallenge
 from tests.factories import OfferingFactory
 
 PEOPLE = 50
@@ -65,7 +66,7 @@ def test_fifty_threads_race_for_the_last_place_and_exactly_one_wins(now):
     ]
     # Nothing else was written by the 49 who lost: one code and one SMS per winner only.
     assert PhoneChallenge.objects.count() == 3
-    assert OutboundSMS.objects.count() == 3
+    assert Message.objects.count() == 3
 
 
 @pytest.mark.postgres

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from appointments import selectors
 from appointments.converters import SlotStartConverter
-from appointments.models import AccessToken, Appointment, OutboundSMS, WaitlistEntry
+from appointments.models import AccessToken, Appointment, WaitlistEntry
 from config.languages import LANGUAGE_CODES
+from messaging.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def _nothing_half_written() -> None:
     held = Appointment.objects.filter(status=Appointment.Status.HELD)
     assert not held.filter(Q(hold_expires_at__isnull=True) | Q(phone="")).exists()
     for appointment in held.exclude(challenge=None).select_related("challenge"):
-        assert OutboundSMS.objects.filter(
+        assert Message.objects.filter(
             dedupe_key__startswith=f"challenge:{appointment.challenge_id}:"
         ).exists()
     confirmed = Appointment.objects.filter(status=Appointment.Status.CONFIRMED)
@@ -91,9 +92,9 @@ def _nothing_half_written() -> None:
     assert set(confirmed.values_list("pk", flat=True)) <= set(
         AccessToken.objects.values_list("appointment_id", flat=True)
     )
-    assert not OutboundSMS.objects.filter(Q(to="") | Q(body="")).exists()
+    assert not Message.objects.filter(Q(to="") | Q(kind="")).exists()
     for entry in WaitlistEntry.objects.filter(status="pending").exclude(challenge=None):
-        assert OutboundSMS.objects.filter(
+        assert Message.objects.filter(
             dedupe_key__startswith=f"challenge:{entry.challenge_id}:"
         ).exists()
     for start, offering_id, capacity in (

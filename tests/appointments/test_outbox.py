@@ -1,11 +1,11 @@
 """The SMS outbox: one row per event, sent once, retried when the provider fails."""
 
 import pytest
+from appointments.sms import MemoryBackend
 from django.db import transaction
 
 from appointments.models import OutboundSMS
 from appointments.services import sms as outbox
-from appointments.sms import MemoryBackend
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,10 @@ from datetime import timedelta
 
 import pytest
 
-from appointments.models import Appointment, OutboundSMS
+from appointments.models import Appointment
 from appointments.services.retention import personal_data_forget
+from messaging.models import Message
+from messaging.sealing import seal
 from tests.factories import ConfirmedAppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +22,19 @@ def test_personal_data_is_blanked_after_the_retention_period(now, settings):
     recent = ConfirmedAppointmentFactory(
         start=now - timedelta(days=3), end=now - timedelta(days=3, minutes=-30), name="Li"
     )
-    sent = OutboundSMS.objects.create(
-        to="+393471234567", body="code 1", language="it", dedupe_key="a", status="sent"
+    common = {"kind": "code", "language": "it", "due_at": now, "give_up_at": now}
+    sent = Message.objects.create(
+        to="+393471234567", secrets=seal({"code": "1"}), dedupe_key="a", status="sent", **common
     )
-    queued = OutboundSMS.objects.create(
-        to="+393471234568", body="code 2", language="it", dedupe_key="b"
+    queued = Message.objects.create(
+        to="+393471234568", secrets=seal({"code": "2"}), dedupe_key="b", **common
     )
-    OutboundSMS.objects.filter(pk__in=[sent.pk, queued.pk]).update(
-        created_at=now - timedelta(days=40)
-    )
+    Message.objects.filter(pk__in=[sent.pk, queued.pk]).update(created_at=now - timedelta(days=40))
 
     assert personal_data_forget(now=now) == {
         "appointments": 1,
         "sms": 1,
+        "sealed": 0,  # went with the number
         "waitlist": 0,
         "phone_checks": 0,
     }
@@ -41,11 +43,13 @@ def test_personal_data_is_blanked_after_the_retention_period(now, settings):
     assert (old.phone, old.name, old.reason, old.status) == ("", "", "", "confirmed")
     assert Appointment.objects.get(pk=recent.pk).name == "Li"
     sent.refresh_from_db()
-    assert (sent.to, sent.body) == ("", "")
-    assert OutboundSMS.objects.get(pk=queued.pk).to == "+393471234568"  # not yet sent: kept
+    assert (sent.to, sent.secrets, sent.status) == ("", "", "sent")
+    kept = Message.objects.get(pk=queued.pk)  # not yet sent: kept, to be sent or given up
+    assert kept.to == "+393471234568" and kept.secrets
     assert personal_data_forget(now=now) == {
         "appointments": 0,
         "sms": 0,
+        "sealed": 0,
         "waitlist": 0,
         "phone_checks": 0,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -11,10 +12,18 @@ from django.utils import translation
 
 from appointments import selectors
 from appointments.converters import SlotStartConverter
-from appointments.models import AccessToken, Appointment, OutboundSMS, WaitlistEntry
+from appointments.models import AccessToken, Appointment, WaitlistEntry
 from appointments.services.booking import Person, appointment_book_on_behalf, appointment_cancel
-from appointments.sms import MemoryBackend
-from tests.factories import OfferingFactory, full_offering, last_sms_code, waiting
+from messaging.backends import MemoryBackend
+from messaging.models import Message
+from tests.factories import (
+    OfferingFactory,
+    full_offering,
+    last_sms_code,
+    manage_path,
+    sms_text,
+    waiting,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +72,7 @@ def test_a_landline_gets_no_code_and_a_message_saying_why(client, offering, firs
     assert response.status_code == 200
     message = "This is a landline number and cannot receive SMS. Please write a mobile number."
     assert _t("ar", message) in response.content.decode()
-    assert not Appointment.objects.exists() and not OutboundSMS.objects.exists()
+    assert not Appointment.objects.exists() and not Message.objects.exists()
 
 
 def test_the_code_step_shows_the_whole_number_and_a_way_to_change_it(client, offering, first_slot):
@@ -87,7 +96,7 @@ def test_refused_attempts_never_count_against_a_number(client, offering, setting
     assert _hold(client, offering, slots[0]).status_code == 409  # just taken: no code
     assert _hold(client, offering, slots[1], phone="347 ABC").status_code == 200  # invalid
     assert _hold(client, offering, slots[1]).status_code == 302  # the one code of the hour
-    assert OutboundSMS.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_a_number_over_its_budget_is_told_so_with_the_desk_phone(client, offering, settings):
@@ -115,7 +124,7 @@ def test_address_country_and_global_budgets_stop_a_script(client, offering, sett
         _hold(client, offering, slots[n], phone=f"+39347000000{n}").status_code for n in range(3)
     ]
     assert statuses == [302, 302, 429]
-    assert OutboundSMS.objects.count() == 2
+    assert Message.objects.count() == 2
 
 
 def test_a_code_never_sent_is_given_back(client, offering, settings):
@@ -123,13 +132,16 @@ def test_a_code_never_sent_is_given_back(client, offering, settings):
     slots = selectors.offering_slots(offering=offering)
     MemoryBackend.fail_next = 99
     assert _hold(client, offering, slots[0]).status_code == 302
-    from appointments.services.sms import sms_send
+    from django.utils import timezone
 
-    sms = OutboundSMS.objects.get()
-    for _ in range(5):  # the worker's tries, each after the provider failed
-        OutboundSMS.objects.filter(pk=sms.pk, status="queued").update(send_after=None)
-        sms_send(sms_id=sms.pk)
-    assert OutboundSMS.objects.get().status == "failed"
+    from messaging.outbox import message_send, messages_send_due
+
+    sms = Message.objects.get()
+    message_send(message_id=sms.pk)  # the provider is down: tried again later...
+    assert Message.objects.get().status == "sending"
+    # ...until the code has run out: a late code is no use, so the outbox gives up.
+    messages_send_due(now=timezone.now() + timedelta(minutes=11))
+    assert Message.objects.get().status == "technical_failure"
     MemoryBackend.fail_next = 0
     assert _hold(client, offering, slots[1]).status_code == 302  # the budget came back
 
@@ -246,8 +258,9 @@ def test_an_offer_shows_no_booking_code_until_taken_and_can_be_declined(client, 
     second = waiting(offering, "+393472222222", "it")
     appointment_cancel(appointment=offering.booked[0], now=now)
     first.refresh_from_db()
-    body = OutboundSMS.objects.get(dedupe_key__startswith=f"waitlist:{first.pk}:offer").body
-    path = "/" + body.split("://", 1)[1].split("/", 1)[1]
+    path = manage_path(
+        sms_text(Message.objects.get(dedupe_key=f"appt:{first.offered_id}:offer")), "it"
+    )
     page = client.get(path).content.decode()
     assert _t("it", "A place is free for you") in page and first.offered.code not in page
     assert client.post(path + "decline/").status_code == 200
@@ -262,7 +275,7 @@ def test_the_waiting_list_is_not_offered_while_times_are_free(client, offering):
     )
     assert response.status_code == 200
     assert _t("it", "Choose a day and time") in response.content.decode()
-    assert not WaitlistEntry.objects.exists() and not OutboundSMS.objects.exists()
+    assert not WaitlistEntry.objects.exists() and not Message.objects.exists()
 
 
 def test_a_person_leaves_the_waiting_list_after_proving_the_number(client):
@@ -270,7 +283,7 @@ def test_a_person_leaves_the_waiting_list_after_proving_the_number(client):
     url = f"/it/book/{offering.desk.city.slug}/{offering.pk}/waitlist/"
     client.post(url, {"phone": "+393471234567"})
     again = client.post(url, {"phone": "+393471234567"})  # no second code while one is valid
-    assert again.status_code == 302 and OutboundSMS.objects.count() == 1
+    assert again.status_code == 302 and Message.objects.count() == 1
     page = client.post("/it/book/waitlist/verify/", {"code": last_sms_code()}).content.decode()
     assert _t("it", "Leave the waiting list") in page
     left = client.post("/it/book/waitlist/leave/")
@@ -368,7 +381,7 @@ def test_a_busy_address_books_after_the_proof_of_work(client, offering, settings
     assert _t("it", "Please wait a few seconds, then press the button again.") in (
         refused.content.decode()
     )
-    assert Appointment.objects.count() == 1 and OutboundSMS.objects.count() == 1
+    assert Appointment.objects.count() == 1 and Message.objects.count() == 1
     fields = dict(re.findall(r'data-(salt|challenge|max)="([^"]+)"', refused.content.decode()))
     token = re.search(r'name="proof" value="([^"]+)"', refused.content.decode()).group(1)
     answer = next(
@@ -392,8 +405,9 @@ def test_an_offer_that_ran_out_shows_no_code_and_offers_to_book_again(client, no
     entry = waiting(offering, "+393471111111", "it")
     appointment_cancel(appointment=offering.booked[0], now=now)
     entry.refresh_from_db()
-    body = OutboundSMS.objects.get(dedupe_key__startswith=f"waitlist:{entry.pk}:offer").body
-    path = "/" + body.split("://", 1)[1].split("/", 1)[1]
+    path = manage_path(
+        sms_text(Message.objects.get(dedupe_key=f"appt:{entry.offered_id}:offer")), "it"
+    )
     holds_expire(now=now + timedelta(hours=3))
     page = client.get(path).content.decode()
     assert _t("it", "Time is over") in page and _t("it", "Book again") in page
@@ -422,7 +436,7 @@ def test_new_codes_for_one_hold_are_capped_and_need_the_proof_when_busy(
     _limits(settings, **{"code-phone": "10/h"})
     _hold(client, offering, first_slot)
     resends = [client.post("/it/book/verify/", {"resend": "1"}) for _ in range(3)]
-    assert OutboundSMS.objects.count() == 3  # the first code and two more, no fourth
+    assert Message.objects.count() == 3  # the first code and two more, no fourth
     assert _t("it", "Too many tries. Please wait an hour and try again, or call the desk.") in (
         resends[-1].content.decode()
     )
@@ -446,7 +460,7 @@ def test_typing_a_stranger_number_cannot_spend_their_code(client, now):
     stranger.post(url, {"phone": "+393471234567"})
     for guess in ("000000", "111111", "222222", "333333", "444444", "555555"):
         stranger.post("/it/book/waitlist/verify/", {"code": guess})
-    assert OutboundSMS.objects.count() == 1  # no second code either
+    assert Message.objects.count() == 1  # no second code either
     page = client.post("/it/book/waitlist/verify/", {"code": code}).content.decode()
     assert (
         _t("it", "You are on the waiting list. When a place becomes free we send you an SMS.")
@@ -468,8 +482,9 @@ def test_an_offer_to_a_number_at_its_limit_goes_to_the_next_in_line(client, now,
     )
     appointment_cancel(appointment=offering.booked[0], now=now)
     first.refresh_from_db()
-    body = OutboundSMS.objects.get(dedupe_key__startswith=f"waitlist:{first.pk}:offer").body
-    path = "/" + body.split("://", 1)[1].split("/", 1)[1]
+    path = manage_path(
+        sms_text(Message.objects.get(dedupe_key=f"appt:{first.offered_id}:offer")), "it"
+    )
     response = client.post(path + "accept/")
     assert response.status_code == 409
     main = response.content.decode().split('<ul class="cards">')[1]

@@ -9,8 +9,9 @@ from django.utils import translation
 
 from appointments import selectors
 from appointments.converters import SlotStartConverter
-from appointments.models import Appointment, OutboundSMS
-from tests.factories import last_sms_code, sms_code_for
+from appointments.models import Appointment
+from messaging.models import Message
+from tests.factories import last_sms_code, sms_code_for, sms_text
 
 encode_start = SlotStartConverter().to_url
 
@@ -46,7 +47,7 @@ def test_the_whole_flow_from_city_to_confirmation(client, offering, first_slot):
     times = client.get(f"/it/book/perugia/{offering.pk}/").content.decode()
     assert _details_url(offering, first_slot) in times
     manage_url = _book(client, offering, first_slot)
-    assert re.fullmatch(r"/it/manage/[\w-]{32}/\?new=1", manage_url)
+    assert re.fullmatch(r"/it/manage/[\w-]{22}/\?new=1", manage_url)
     page = client.get(manage_url).content.decode()
     appointment = Appointment.objects.get()
     assert appointment.status == "confirmed" and appointment.phone == "+393471234567"
@@ -67,7 +68,7 @@ def test_a_bad_phone_number_gets_a_message_in_the_person_language(client, offeri
         message in page
         or _t("ar", "This phone number is not complete or not valid. Please check it.") in page
     )
-    assert not Appointment.objects.exists() and not OutboundSMS.objects.exists()
+    assert not Appointment.objects.exists() and not Message.objects.exists()
 
 
 def test_a_number_of_a_country_outside_the_allow_list_is_refused(client, offering, first_slot):
@@ -121,7 +122,7 @@ def test_opening_the_manage_link_never_changes_anything(client, offering, first_
     assert Appointment.objects.get().status == "confirmed"
     assert client.post(manage_url + "cancel/").status_code == 302
     assert Appointment.objects.get().status == "cancelled"
-    assert OutboundSMS.objects.filter(dedupe_key__endswith=":cancelled").exists()
+    assert Message.objects.filter(dedupe_key__endswith=":cancelled").exists()
 
 
 def test_moving_a_booking_from_the_manage_link(client, offering):
@@ -209,7 +210,7 @@ def test_an_operator_books_for_a_walk_in_without_phone_or_code(
         "ti",
         "",
     )
-    assert not OutboundSMS.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_an_operator_of_another_desk_gets_the_public_form(
@@ -231,13 +232,10 @@ def test_a_waiting_list_offer_is_taken_from_the_sms_link(client, now):
     offering = full_offering()
     waiting(offering, "+393471234567", "ar")
     appointment_cancel(appointment=offering.booked[0])
-    link = re.search(
-        r"https?://[^ ]+/ar/manage/[\w-]+/",
-        OutboundSMS.objects.get(
-            dedupe_key__startswith="waitlist:", dedupe_key__contains=":offer:"
-        ).body,
-    ).group()
-    path = "/" + link.split("/", 3)[3]
+    text = sms_text(Message.objects.get(kind="waitlist_offer"))
+    short = re.search(r"https?://[^ ]+(/m/[\w-]+)", text).group(1)
+    path = client.get(short)["Location"]  # the short link leads to the page in Arabic
+    assert path.startswith("/ar/manage/")
     page = client.get(path).content.decode()
     assert _t("ar", "A place is free for you") in page
     assert (

@@ -1,7 +1,7 @@
 import pytest
 
 from appointments import selectors
-from appointments.models import Appointment, OutboundSMS, WaitlistEntry
+from appointments.models import Appointment, WaitlistEntry
 from appointments.services.booking import appointment_cancel
 from appointments.services.errors import (
     HoldExpired,
@@ -17,7 +17,8 @@ from appointments.services.waitlist import (
     waitlist_leave,
     waitlist_sweep,
 )
-from tests.factories import full_offering, sms_code_for, waiting
+from messaging.models import Message
+from tests.factories import full_offering, sms_code_for, sms_text, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +38,17 @@ def test_a_freed_place_is_offered_to_the_first_in_line_who_can_take_it(now):
     assert first.status == WaitlistEntry.Status.OFFERED
     offer = first.offered
     assert (offer.status, offer.phone, offer.start) == ("held", "+393471111111", booked[0].start)
-    sms = OutboundSMS.objects.get(dedupe_key=f"waitlist:{first.pk}:offer:{first.offered_id}")
-    assert sms.language == "ar" and "/ar/manage/" in sms.body
-    assert offering.service.name not in sms.body
+    sms = Message.objects.get(dedupe_key=f"appt:{first.offered_id}:offer")
+    assert sms.language == "ar" and "/m/" in sms_text(sms) and sms.kind == "waitlist_offer"
+    assert offering.service.name not in sms_text(sms)
 
     token = waitlist_accept(appointment=offer, now=now)
     offer.refresh_from_db()
     first.refresh_from_db()
     assert offer.status == Appointment.Status.CONFIRMED
     assert (first.status, first.ended_at) == (WaitlistEntry.Status.ACCEPTED, now)
-    confirmation = OutboundSMS.objects.get(dedupe_key=f"appt:{offer.pk}:confirmed")
-    assert token in confirmation.body and offer.code in confirmation.body
+    confirmation = sms_text(Message.objects.get(dedupe_key=f"appt:{offer.pk}:confirmed"))
+    assert token in confirmation and offer.code in confirmation
     assert WaitlistEntry.objects.get(phone="+393472222222").status == WaitlistEntry.Status.WAITING
 
 
@@ -75,8 +76,8 @@ def test_a_number_joins_the_line_only_with_the_sms_code(now):
     offering = full_offering()
     entry, sent = waitlist_join(offering=offering, phone="+393471111111", language="it", now=now)
     assert entry.status == WaitlistEntry.Status.PENDING and sent
-    sms = OutboundSMS.objects.get(dedupe_key=f"challenge:{entry.challenge_id}:1")
-    assert offering.service.name not in sms.body
+    sms = Message.objects.get(dedupe_key=f"challenge:{entry.challenge_id}:1")
+    assert offering.service.name not in sms_text(sms)
     right = sms_code_for(entry.challenge)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     for _ in range(4):
@@ -104,13 +105,13 @@ def test_joining_again_while_the_code_is_valid_sends_no_second_code(now):
         offering=offering, phone="+393471111111", language="it", now=now
     )
     assert decoy != entry and decoy.challenge is None and not sent_to_decoy
-    assert OutboundSMS.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_the_list_is_offered_only_when_nothing_is_free(offering, now):
     with pytest.raises(PlacesStillFree):
         waitlist_join(offering=offering, phone="+393471111111", language="it", now=now)
-    assert not WaitlistEntry.objects.exists() and not OutboundSMS.objects.exists()
+    assert not WaitlistEntry.objects.exists() and not Message.objects.exists()
 
 
 def test_a_declined_offer_goes_to_the_next_in_line(now):

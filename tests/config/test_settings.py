@@ -15,7 +15,7 @@ GOOD = {
     "SECRET_KEY": "x7#Qm2!vL9$pR4&tW8^zB1*eN6(kJ3)hG5_cF0+aD-yU" * 2,
     "ALLOWED_HOSTS": "sportello.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
-    "SMS_BACKEND": "appointments.sms.ConsoleBackend",
+    "SMS_BACKEND": "messaging.backends.ConsoleBackend",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
