@@ -17,6 +17,7 @@ class AppointmentsConfig(AppConfig):
 # The periodic tasks django-q2 runs: (function, minutes between runs).
 PERIODIC_TASKS = [
     ("appointments.tasks.expire_holds", 1),
+    ("appointments.tasks.queue_reminders", 5),
     ("appointments.tasks.waitlist_sweep", 5),
     ("appointments.tasks.forget_personal_data", 60 * 24),
     ("appointments.tasks.clear_sessions", 60),

@@ -131,6 +131,7 @@ def notify_reminder(
         due_at=due_at,
         give_up_at=appointment.start - REMINDER_TOO_LATE,
         now=now,
+        send_now=False,  # many at once: the sweep sends them in batches
         **_reference(appointment),
     )
 

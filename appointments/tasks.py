@@ -1,12 +1,17 @@
 """django-q2 task entry points. They only call services."""
 
 from appointments.services.booking import holds_expire
+from appointments.services.reminders import reminders_queue
 from appointments.services.retention import personal_data_forget
 from appointments.services.waitlist import waitlist_sweep as _waitlist_sweep
 
 
 def expire_holds() -> int:
     return holds_expire()
+
+
+def queue_reminders() -> int:
+    return reminders_queue()
 
 
 def waitlist_sweep() -> int:

@@ -95,9 +95,12 @@ def message_queue(
     due_at: datetime | None = None,
     give_up_at: datetime | None = None,
     now: datetime | None = None,
+    send_now: bool = True,
 ) -> Message:
     """Writes the message in the caller's transaction (once per ``dedupe_key``); sending
-    starts when that commits. Secrets are sealed; the text is made when it is sent."""
+    starts when that commits. Secrets are sealed; the text is made when it is sent.
+
+    ``send_now=False`` leaves a due message to the sweep (for many at once: reminders)."""
     spec = kinds.kind(kind)
     now = now or timezone.now()
     due = due_at or now
@@ -119,18 +122,23 @@ def message_queue(
             "give_up_at": give_up_at or due + timedelta(hours=conf()["GIVE_UP_HOURS"]),
         },
     )
-    if created and due <= now:
-        transaction.on_commit(lambda: _enqueue(message.pk))
+    if created and send_now and due <= now:
+        transaction.on_commit(lambda: _enqueue("messaging.tasks.send_message", message.pk))
     return message
 
 
-def _enqueue(message_id: int) -> None:
+def sweep_soon() -> None:
+    """Asks a worker to run the sweep now rather than at its next minute."""
+    _enqueue("messaging.tasks.send_due")
+
+
+def _enqueue(func: str, *args) -> None:
     from django_q.tasks import async_task
 
     try:
-        async_task("messaging.tasks.send_message", message_id, task_name=f"sms-{message_id}")
+        async_task(func, *args)
     except Exception:  # the broker is down: the sweep sends it within a minute
-        logger.exception("could not enqueue message %s; the sweep will send it", message_id)
+        logger.exception("could not enqueue %s; the periodic sweep will do it", func)
 
 
 # --- Sending -------------------------------------------------------------------------------
@@ -146,9 +154,12 @@ def message_send(*, message_id: int, now: datetime | None = None) -> str:
     return Message.objects.values_list("status", flat=True).get(pk=message_id)
 
 
-def messages_send_due(*, now: datetime | None = None, budget_seconds: float | None = None) -> int:
+def messages_send_due(
+    *, now: datetime | None = None, budget_seconds: float | None = None, chain: bool = False
+) -> int:
     """The sweep: sends every due message, batch after batch, and stops taking new batches
-    once its time is spent (the next sweep goes on), so it never outlives its task."""
+    once its time is spent, so it never outlives its task. With ``chain`` (the worker's
+    task) a backlog left over is handed to a new sweep at once."""
     budget = conf()["SWEEP_SECONDS"] if budget_seconds is None else budget_seconds
     deadline = time.monotonic() + budget
     backend, threads, handled = get_backend(), conf()["THREADS"], 0
@@ -159,6 +170,8 @@ def messages_send_due(*, now: datetime | None = None, budget_seconds: float | No
             break
         handled += _send_batch(batch, now=moment, backend=backend, threads=threads)
         if time.monotonic() >= deadline:
+            if chain:
+                sweep_soon()
             break
     return handled
 

@@ -8,4 +8,4 @@ def send_message(message_id: int) -> str:
 
 
 def send_due() -> int:
-    return messages_send_due()
+    return messages_send_due(chain=True)
