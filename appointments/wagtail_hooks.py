@@ -1,6 +1,9 @@
 """Admin screens of the booking domain: editors keep cities, desks, services and hours."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -11,7 +14,12 @@ from wagtail.admin.panels import (
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from appointments.admin_views import DeskScopedForm, DeskScopedViewSet
+from appointments.admin_views import (
+    AppointmentInspectView,
+    DeskScopedForm,
+    DeskScopedViewSet,
+    FailedMessagesView,
+)
 from appointments.models import (
     Appointment,
     City,
@@ -110,6 +118,7 @@ class AppointmentViewSet(DeskScopedViewSet):
     model = Appointment
     icon = "user"
     inspect_view_enabled = True
+    inspect_view_class = AppointmentInspectView
     list_display = ["code", "start", "offering", "status"]
     list_filter = ["status", "offering__desk__city"]
     search_fields = ["code"]
@@ -132,6 +141,7 @@ class AppointmentViewSet(DeskScopedViewSet):
         "cancelled_at",
         "cancelled_by",
         "checked_in_at",
+        "messages",  # the texts sent about it: kind, status, why not (never their words)
     ]
 
 
@@ -160,3 +170,20 @@ class BookingGroup(SnippetViewSetGroup):
 
 
 register_snippet(BookingGroup)
+
+
+@hooks.register("register_admin_urls")
+def _failed_messages_url():
+    return [path("texts/failed/", FailedMessagesView.as_view(), name="failed_messages")]
+
+
+class _FailedMessagesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("appointments.view_appointment")
+
+
+@hooks.register("register_admin_menu_item")
+def _failed_messages_menu():
+    return _FailedMessagesMenuItem(
+        _("Texts not delivered"), reverse("failed_messages"), icon_name="warning", order=210
+    )

@@ -12,6 +12,7 @@ real client and its real HTTP layer (requests) talk.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
@@ -182,7 +183,5 @@ if __name__ == "__main__":  # python -m messaging.fake_twilio PORT [FAIL_RATE]
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8765
     rate = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
     http_server, state = serve(port=port, fail_rate=rate, seed=1)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         http_server.serve_forever()
-    except KeyboardInterrupt:
-        pass

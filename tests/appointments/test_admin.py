@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from appointments import selectors
 from appointments.models import Appointment
 from tests.factories import ConfirmedAppointmentFactory, DeskFactory, OfferingFactory
 
@@ -197,3 +198,50 @@ def test_a_partner_books_only_at_its_desks_and_sees_only_its_bookings(
     organisation.is_active = False
     organisation.save()
     assert client.get(inspect.format(ours.pk)).status_code in (302, 403, 404)
+
+
+def test_an_operator_sees_which_texts_reached_a_booking_and_the_days_failures(
+    client, operator, now
+):
+    from appointments.services.booking import Person, appointment_book_on_behalf
+    from messaging.backends import MemoryBackend
+    from messaging.models import Message
+    from messaging.outbox import message_send, message_status_record
+
+    mine, theirs = OfferingFactory(), OfferingFactory()
+    mine.desk.staff.add(operator)
+    slot = selectors.offering_slots(offering=mine, now=now)[0]
+    booking, _token = appointment_book_on_behalf(
+        offering=mine,
+        start=slot.start,
+        person=Person(phone="+393471234567", language="ar"),
+        booked_by=None,
+        now=now,
+    )
+    other_slot = selectors.offering_slots(offering=theirs, now=now)[0]
+    other, _token = appointment_book_on_behalf(
+        offering=theirs,
+        start=other_slot.start,
+        person=Person(phone="+393479999999", language="it"),
+        booked_by=None,
+        now=now,
+    )
+    for appointment in (booking, other):
+        message = Message.objects.get(reference=f"appointment:{appointment.pk}")
+        message_send(message_id=message.pk, now=now)
+        message.refresh_from_db()
+        message_status_record(
+            message_id=message.pk,
+            provider_id=message.provider_id,
+            provider_status="undelivered",
+            error_code="30005",
+        )
+    client.force_login(operator)
+    page = client.get(f"/admin/snippets/appointments/appointment/inspect/{booking.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "the number does not exist" in text
+    assert "booking confirmed" in text.lower()
+    assert MemoryBackend.outbox[0]["body"] not in text  # never the words of the text
+    failed = client.get("/admin/texts/failed/").content.decode()
+    assert booking.code in failed and other.code not in failed  # only their desks
+    assert "the number does not exist" in failed
