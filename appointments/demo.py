@@ -146,6 +146,7 @@ def _desks(city: City, services: dict[str, Service]) -> None:
             "accessibility": "Step-free entrance, lift to the first floor.",
             "what_to_bring": "Any identity document you have, and papers about your case.",
             "phone": "+39 06 0000 0000",
+            "short_name": "Via del Municipio 1",
             "staff_languages": ["it", "en", "fr", "ar"],
         },
     )
@@ -165,7 +166,12 @@ def _perugia_extras(services: dict[str, Service]) -> None:
     shelter, _ = Desk.objects.get_or_create(
         city=perugia,
         name="Emergenza abitativa Perugia",
-        defaults={"address": "Via Settevalli 11, Perugia", "staff_languages": ["it", "en"]},
+        defaults={
+            "address": "Via Settevalli 11, Perugia",
+            "short_name": "Via Settevalli 11",
+            "phone": "+39 075 000 0000",
+            "staff_languages": ["it", "en"],
+        },
     )
     _offering(
         shelter,
@@ -176,7 +182,9 @@ def _perugia_extras(services: dict[str, Service]) -> None:
         horizon_days=14,
     )
     outreach, created = Desk.objects.get_or_create(
-        city=perugia, name="Unità di strada Perugia", defaults={"is_mobile": True}
+        city=perugia,
+        name="Unità di strada Perugia",
+        defaults={"is_mobile": True, "short_name": "Unità mobile"},
     )
     _offering(
         outreach,

@@ -48,6 +48,7 @@ class DeskViewSet(DeskScopedViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("city"), FieldPanel("name")]),
+            FieldPanel("short_name"),
             FieldPanel("is_mobile"),
             MultiFieldPanel(
                 [
@@ -88,6 +89,7 @@ class OfferingViewSet(DeskScopedViewSet):
             FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("capacity")]),
             FieldRowPanel([FieldPanel("min_notice_minutes"), FieldPanel("horizon_days")]),
             FieldPanel("interpreter_languages"),
+            FieldRowPanel([FieldPanel("remind_day_before"), FieldPanel("remind_hours_before")]),
             FieldPanel("is_active"),
             InlinePanel("schedule", heading=_("Opening hours"), label=_("time range")),
         ],

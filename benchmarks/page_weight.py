@@ -64,7 +64,9 @@ def booking_flow(client, lang: str) -> list[tuple[str, dict[str, int]]]:
     from django.utils import translation
 
     from appointments import selectors
-    from appointments.models import Appointment, City, OutboundSMS
+    from appointments.models import Appointment, City
+    from messaging.models import Message
+    from messaging.outbox import message_text
 
     city = City.objects.get(slug="perugia")
     offering = selectors.city_offerings(city=city)[0]
@@ -80,7 +82,8 @@ def booking_flow(client, lang: str) -> list[tuple[str, dict[str, int]]]:
     phone = f"+39347{Appointment.objects.count():07d}"
     client.post(details, {"phone": phone}, HTTP_HOST="127.0.0.1")
     rows.append((f"{lang} 5 SMS code", weigh(client, f"/{lang}/book/verify/")))
-    code = re.search(r"\b\d{6}\b", OutboundSMS.objects.latest("pk").body).group()
+    code_text = message_text(Message.objects.filter(kind="code").latest("pk"))
+    code = re.search(r"\b\d{6}\b", code_text).group()
     manage = client.post(f"/{lang}/book/verify/", {"code": code}, HTTP_HOST="127.0.0.1")["Location"]
     rows.append((f"{lang} 6 confirmation", weigh(client, manage)))
     return rows

@@ -18,7 +18,7 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from messaging import notifications  # noqa: F401  (registers its message kinds)
+        from messaging import checks, notifications  # noqa: F401  (checks, message kinds)
 
         post_migrate.connect(_ensure_schedules, sender=self)
 

@@ -76,8 +76,11 @@ class Desk(ClusterableModel):
 
     @property
     def sms_name(self) -> str:
-        """The desk as a text message names it: its short name, or its name cut short."""
-        return self.short_name or (self.name if len(self.name) <= 24 else self.name[:23] + "…")
+        """The desk as a text message names it: its short name, else the street of its
+        address, else the city (never the desk's name: names often say the service)."""
+        street = self.address.split(",")[0].strip()
+        name = self.short_name or street or self.city.name
+        return name if len(name) <= 24 else name[:23] + "…"
 
     def place_on(self, day: date) -> DeskStop | Desk | None:
         """Where the desk is on a day: itself, or for a mobile team that day's stop."""

@@ -236,6 +236,11 @@ def test_an_operator_sees_which_texts_reached_a_booking_and_the_days_failures(
             provider_status="undelivered",
             error_code="30005",
         )
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(operator)
+    profile.preferred_language = "en"  # the admin in English, for the words below
+    profile.save()
     client.force_login(operator)
     page = client.get(f"/admin/snippets/appointments/appointment/inspect/{booking.pk}/")
     text = page.content.decode()

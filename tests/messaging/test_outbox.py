@@ -280,11 +280,9 @@ def test_two_sweepers_racing_on_postgresql_send_each_message_once():
 
     if connection.vendor != "postgresql":
         pytest.skip("runs on PostgreSQL (CI runs the suite on both databases)")
-    from django.db import close_old_connections
-
     now = timezone.now()
     for n in range(300):
-        _code(f"race:{n}", code=f"{n:06d}", now=now)
+        _code(f"race:{n}", code=f"{n:06d}", now=now, send_now=False)
     barrier = threading.Barrier(3)
     counts = []
 
@@ -293,7 +291,7 @@ def test_two_sweepers_racing_on_postgresql_send_each_message_once():
             barrier.wait()
             counts.append(messages_send_due(now=now))
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=sweep) for _ in range(3)]
     for thread in threads:
