@@ -115,3 +115,6 @@ def test_latin_texts_lose_the_narrow_spaces_of_date_formats():
     english = format_time(nine, language="en")
     assert not is_gsm7(english)  # CLDR writes "9:30\u202fAM"
     assert is_gsm7(gsm_friendly(english)) and gsm_friendly("È ora") == "E' ora"
+    assert gsm_friendly("sáb 5 dic, août, ăîșț") == "sab 5 dic, aout, aist"
+    assert gsm_friendly("più è già") == "più è già"  # in GSM-7 already: kept
+    assert gsm_friendly("ሰኑ 5 ታሕ ¿sáb?") == "ሰኑ 5 ታሕ ¿sáb?"  # UCS-2 anyway: kept whole
