@@ -8,7 +8,7 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self) -> None:
-        from appointments import notifications  # noqa: F401  (registers its message kinds)
+        from appointments import notifications, receivers  # noqa: F401  (kinds, receivers)
 
         post_migrate.connect(_ensure_schedules, sender=self)
         post_migrate.connect(_ensure_groups, sender=self)

@@ -5,6 +5,20 @@ from django.core.checks import Error, register
 
 
 @register()
+def message_keys_valid(app_configs, **kwargs):
+    """A wrong key would refuse every booking that sends a text: caught at start instead."""
+    from cryptography.fernet import Fernet
+
+    errors = []
+    for n, key in enumerate(settings.SPORTELLO.get("MESSAGE_KEYS", ()), start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            errors.append(Error(f"MESSAGE_KEYS: key {n} is not a Fernet key.", id="sportello.E104"))
+    return errors
+
+
+@register()
 def twilio_configured(app_configs, **kwargs):
     if not settings.SPORTELLO["SMS_BACKEND"].endswith("TwilioBackend"):
         return []

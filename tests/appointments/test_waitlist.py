@@ -140,3 +140,34 @@ def test_leaving_the_list_while_offered_passes_the_place_on(now):
     second.refresh_from_db()
     assert (first.status, first.offered.status) == ("left", "released")
     assert second.status == WaitlistEntry.Status.OFFERED
+
+
+def test_an_offer_whose_text_cannot_arrive_goes_to_the_next_in_line_at_once(now):
+    from messaging.backends import MemoryBackend
+    from messaging.outbox import message_send
+
+    offering = full_offering()
+    first = waiting(offering, "+393471111111", "it")
+    second = waiting(offering, "+393472222222", "it")
+    appointment_cancel(appointment=offering.booked[0], now=now)
+    first.refresh_from_db()
+    offer = Message.objects.get(dedupe_key=f"appt:{first.offered_id}:offer")
+    MemoryBackend.script = ["21211"]  # the provider: not a valid number
+    message_send(message_id=offer.pk, now=offer.due_at)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == WaitlistEntry.Status.DECLINED
+    assert second.status == WaitlistEntry.Status.OFFERED
+
+
+def test_a_number_that_sends_stop_leaves_the_waiting_lists(now):
+    from messaging.optouts import opt_out
+
+    offering = full_offering()
+    entry = waiting(offering, "+393471111111", "it")
+    other = waiting(offering, "+393472222222", "it")
+    opt_out("+393471111111")
+    entry.refresh_from_db()
+    other.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.LEFT
+    assert other.status == WaitlistEntry.Status.WAITING
