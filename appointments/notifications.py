@@ -256,7 +256,11 @@ def _cancelled(message, appointment, now) -> bool:
 
 
 def _offer_open(message, appointment, now) -> bool:
-    return appointment.status == Appointment.Status.HELD and appointment.hold_expires_at > now
+    return (
+        appointment.status == Appointment.Status.HELD
+        and appointment.hold_expires_at > now
+        and appointment.start > now
+    )
 
 
 kinds.register(

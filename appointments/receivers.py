@@ -27,7 +27,10 @@ def offer_that_cannot_arrive(sender, message_id: int, status: str, **kwargs) -> 
     message = Message.objects.filter(pk=message_id, kind=notifications.OFFER).first()
     if message is None or message.last_error == "no longer needed":
         return
-    if status == MessageStatus.TEMPORARY_FAILURE:
+    retry_open = Message.objects.filter(
+        retry_of=message, status__in=[MessageStatus.CREATED, MessageStatus.SENDING]
+    ).exists()
+    if retry_open:
         return  # phone off: one retry comes, and the person may still see it
     appointment = Appointment.objects.filter(pk=message.params.get("appointment")).first()
     if appointment is None:

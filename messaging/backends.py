@@ -44,9 +44,12 @@ class Backend(Protocol):
 
     def send(self, *, to: str, body: str, callback_url: str) -> SendResult: ...
 
-    def find(self, *, to: str, body: str, since: datetime) -> str | None:
-        """The provider's id of this text to this number since then, or None.
-        Raises when the provider cannot be asked (the caller tries again later)."""
+    def find(
+        self, *, to: str, body: str, since: datetime, exclude: frozenset[str] = frozenset()
+    ) -> str | None:
+        """The provider's id of this text to this number since then (not one of
+        ``exclude``, which belong to other rows), or None. Raises when the provider cannot
+        be asked (the caller tries again later)."""
 
 
 class ConsoleBackend:
@@ -59,7 +62,7 @@ class ConsoleBackend:
         logger.warning("SMS %s to %s: %s", provider_id, phone_pseudonym(to), body)
         return SendResult(Outcome.SENT, provider_id=provider_id)
 
-    def find(self, *, to: str, body: str, since: datetime) -> str | None:
+    def find(self, *, to, body, since, exclude=frozenset()) -> str | None:
         return None
 
 
@@ -99,10 +102,12 @@ class MemoryBackend:
                 return SendResult(Outcome.UNKNOWN, detail="simulated timeout after taking it")
             return SendResult(Outcome.SENT, provider_id=provider_id)
 
-    def find(self, *, to: str, body: str, since: datetime) -> str | None:
+    def find(self, *, to, body, since, exclude=frozenset()) -> str | None:
         with MemoryBackend._lock:
             MemoryBackend.lookups += 1
             for record in MemoryBackend.taken:
+                if record["id"] in exclude:
+                    continue
                 if record["to"] == to and record["body"] == body:
                     return record["id"]
         return None

@@ -49,7 +49,7 @@ def challenge_issue(
     code = tokens.sms_code()
     challenge = PhoneChallenge.objects.create(
         phone=phone,
-        code_hash=tokens.token_hash(code),
+        code_hash=tokens.sms_code_hash(code),
         expires_at=min(now + _ttl(), not_after or now + _ttl()),
     )
     _send(challenge, code=code, language=language, city=city, now=now)
@@ -68,7 +68,7 @@ def challenge_resend(
     if challenge.sends >= settings.SPORTELLO["CODE_MAX_SENDS"]:
         return False
     code = tokens.sms_code()
-    challenge.code_hash, challenge.attempts = tokens.token_hash(code), 0
+    challenge.code_hash, challenge.attempts = tokens.sms_code_hash(code), 0
     challenge.sends += 1
     challenge.expires_at = min(now + _ttl(), not_after or now + _ttl())
     challenge.save(update_fields=["code_hash", "attempts", "sends", "expires_at"])
@@ -104,7 +104,7 @@ def challenge_verify(*, challenge: PhoneChallenge, code: str, now: datetime) -> 
     max_attempts = settings.SPORTELLO["CODE_MAX_ATTEMPTS"]
     if challenge.verified_at is not None or challenge.attempts >= max_attempts:
         return Check(Verdict.USED_UP)
-    if challenge.expires_at > now and tokens.codes_match(code, challenge.code_hash):
+    if challenge.expires_at > now and tokens.sms_code_matches(code, challenge.code_hash):
         challenge.verified_at, challenge.code_hash = now, ""
         challenge.save(update_fields=["verified_at", "code_hash"])
         return Check(Verdict.PROVEN)

@@ -1,7 +1,7 @@
 """``manage.py check`` refuses a Twilio backend that could not send or verify."""
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -16,6 +16,19 @@ def message_keys_valid(app_configs, **kwargs):
         except (ValueError, TypeError):
             errors.append(Error(f"MESSAGE_KEYS: key {n} is not a Fernet key.", id="sportello.E104"))
     return errors
+
+
+@register(deploy=True)
+def message_keys_set(app_configs, **kwargs):
+    if settings.SPORTELLO.get("MESSAGE_KEYS"):
+        return []
+    return [
+        Warning(
+            "MESSAGE_KEYS is not set: texts waiting to be sent are sealed with a key derived "
+            "from SECRET_KEY, and become unreadable if SECRET_KEY is rotated.",
+            id="sportello.W105",
+        )
+    ]
 
 
 @register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from core.phones import phone_normalize
@@ -13,6 +14,15 @@ from messaging import kinds, optouts
 from messaging.outbox import message_queue
 
 logger = logging.getLogger(__name__)
+SEEN_FOR = 7 * 24 * 3600  # seconds a provider's message id is remembered
+
+
+def _first_time(message_sid: str) -> bool:
+    try:
+        return cache.add(f"inbound-sid:{message_sid}", 1, timeout=SEEN_FOR)
+    except Exception:  # the cache is down: handled (keywords are idempotent anyway)
+        return True
+
 
 # Twilio's default keywords (it blocks and answers them itself); matched on the whole text.
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
@@ -20,8 +30,15 @@ START_WORDS = {"START", "YES", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 
 
-def inbound_receive(*, sender: str, body: str, opt_out_type: str = "", now: datetime) -> str:
-    """What a text from ``sender`` did: opted_out, opted_in, help, answered or ignored."""
+def inbound_receive(
+    *, sender: str, body: str, opt_out_type: str = "", message_sid: str = "", now: datetime
+) -> str:
+    """What a text from ``sender`` did: opted_out, opted_in, help, answered or ignored.
+
+    Each of the provider's messages counts once: a webhook retried, or a signed request
+    captured and replayed (to opt a number back in), changes nothing the second time."""
+    if message_sid and not _first_time(message_sid):
+        return "ignored"
     try:
         phone = phone_normalize(sender)
     except ValidationError:

@@ -16,7 +16,8 @@ MARKING_CODES = {
     "30005": Suppression.Reason.INVALID,
     "21614": Suppression.Reason.NOT_MOBILE,
     "30006": Suppression.Reason.NOT_MOBILE,
-    "21612": Suppression.Reason.UNREACHABLE,
+    # Not 21612 ("cannot be reached by SMS"): Twilio also answers it for problems of our
+    # sender, which would mark every number we write to.
 }
 
 

@@ -16,6 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -168,7 +169,9 @@ def messages_send_due(
         batch = _claim(now=moment, limit=conf()["BATCH"])
         if not batch:
             break
-        handled += _send_batch(batch, now=moment, backend=backend, threads=threads)
+        handled += _send_batch(
+            batch, now=moment, backend=backend, threads=threads, deadline=deadline
+        )
         if time.monotonic() >= deadline:
             if chain:
                 sweep_soon()
@@ -203,37 +206,77 @@ def _claim(*, now: datetime, limit: int, ids: Iterable[int] | None = None) -> li
     return list(Message.objects.filter(lease_owner=owner))
 
 
-def _send_batch(batch: list[Message], *, now: datetime, backend: Backend, threads: int) -> int:
-    ready = _prepare(batch, now=now)
-    if not ready:
+@dataclass(frozen=True)
+class Job:
+    message: Message
+    body: str
+    may_send: bool  # False past give_up_at: an uncertain row is only looked up
+    not_theirs: frozenset[str]  # provider ids that belong to other rows (a retry's original)
+
+
+def _send_batch(
+    batch: list[Message], *, now: datetime, backend: Backend, threads: int, deadline=None
+) -> int:
+    """Prepares (database), tries (network, in threads), then records (database). A try
+    that would start after ``deadline`` is not made: its row goes back, due at once."""
+    jobs = _prepare(batch, now=now)
+    if not jobs:
         return 0
-    jobs = [(message, body) for message, body in ready]
     if threads > 1 and len(jobs) > 1:
         with ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
-            results = list(pool.map(lambda job: _attempt(backend, *job), jobs))
+            results = list(pool.map(lambda job: _attempt(backend, job, deadline), jobs))
     else:
-        results = [_attempt(backend, *job) for job in jobs]
-    for (message, body), result in zip(jobs, results, strict=True):
-        _record(message, body=body, result=result, backend=backend, now=now)
-    return sum(result.outcome is Outcome.SENT for result in results)
+        results = [_attempt(backend, job, deadline) for job in jobs]
+    for job, result in zip(jobs, results, strict=True):
+        if result is None:
+            _release(job.message, due_at=now, refund=True)
+        else:
+            _record(job.message, body=job.body, result=result, backend=backend, now=now)
+    return sum(result is not None and result.outcome is Outcome.SENT for result in results)
 
 
-def _prepare(batch: list[Message], *, now: datetime) -> list[tuple[Message, str]]:
+def _render(spec, messages: list[Message], now: datetime) -> dict[int, str | None | Exception]:
+    """Each message's text; one that cannot be rendered (a key rotated away, a broken
+    translation) fails alone, never its whole batch."""
+    try:
+        return spec.render(messages, now)
+    except Exception:
+        texts: dict[int, str | None | Exception] = {}
+        for message in messages:
+            try:
+                texts.update(spec.render([message], now))
+            except Exception as exc:
+                logger.exception("message %s (%s) cannot be rendered", message.pk, message.kind)
+                texts[message.pk] = exc
+        return texts
+
+
+def _prepare(batch: list[Message], *, now: datetime) -> list[Job]:
     """Renders what is still to send; finishes or puts back the rest (in the database only:
     no network here)."""
     marks = optouts.marks_for(message.to for message in batch)
+    parents = dict(
+        Message.objects.filter(pk__in={m.retry_of_id for m in batch if m.retry_of_id})
+        .exclude(provider_id="")
+        .values_list("pk", "provider_id")
+    )
     by_kind: dict[str, list[Message]] = defaultdict(list)
     for message in batch:
         by_kind[message.kind].append(message)
-    ready = []
+    jobs = []
     for kind_name, messages in by_kind.items():
         try:
             spec = kinds.kind(kind_name)
-            texts = spec.render(messages, now)
-        except (LookupError, sealing.Unreadable) as exc:
+        except LookupError as exc:
             for message in messages:
                 _finish(message, MessageStatus.TECHNICAL_FAILURE, now=now, error=repr(exc))
             continue
+        if not all(m.uncertain for m in messages):
+            for message in messages:  # nothing to render for what will not be sent
+                if now >= message.give_up_at and not message.uncertain:
+                    _finish(message, MessageStatus.TECHNICAL_FAILURE, now=now, error="gave up")
+            messages = [m for m in messages if m.uncertain or now < m.give_up_at]
+        texts = _render(spec, messages, now) if messages else {}
         for message in messages:
             if message.provider_id:  # a status callback already told us the provider has it
                 _record_sent(message, provider_id=message.provider_id, now=now, body="")
@@ -243,17 +286,28 @@ def _prepare(batch: list[Message], *, now: datetime) -> list[tuple[Message, str]
                 _finish(message, MessageStatus.CANCELLED, now=now, error=f"number: {mark}")
                 continue
             text = texts.get(message.pk)
+            if isinstance(text, Exception):
+                _finish(
+                    message, MessageStatus.TECHNICAL_FAILURE, now=now, error=f"render: {text!r}"
+                )
+                continue
             if text is None:
                 _finish(message, MessageStatus.CANCELLED, now=now, error="no longer needed")
-                continue
-            if now >= message.give_up_at and not message.uncertain:
-                _finish(message, MessageStatus.TECHNICAL_FAILURE, now=now, error="gave up")
                 continue
             if spec.quiet_hours and in_quiet_hours(now, message.time_zone):
                 _release(message, due_at=after_quiet_hours(now, message.time_zone), refund=True)
                 continue
-            ready.append((message, gsm_friendly(text)))
-    return ready
+            jobs.append(
+                Job(
+                    message=message,
+                    body=gsm_friendly(text),
+                    may_send=now < message.give_up_at,
+                    not_theirs=frozenset(
+                        {parents[message.retry_of_id]} if message.retry_of_id in parents else ()
+                    ),
+                )
+            )
+    return jobs
 
 
 def message_text(message: Message, *, now: datetime | None = None) -> str | None:
@@ -263,15 +317,23 @@ def message_text(message: Message, *, now: datetime | None = None) -> str | None
     return None if text is None else gsm_friendly(text)
 
 
-def _attempt(backend: Backend, message: Message, body: str) -> SendResult:
-    """One try (in a worker thread: network only, no database)."""
+def _attempt(backend: Backend, job: Job, deadline: float | None) -> SendResult | None:
+    """One try (in a worker thread: network only, no database); None when the sweep's time
+    is over before it starts."""
+    if deadline is not None and time.monotonic() >= deadline:
+        return None
+    message, body = job.message, job.body
     if message.uncertain:
         try:
-            found = backend.find(to=message.to, body=body, since=message.created_at)
+            found = backend.find(
+                to=message.to, body=body, since=message.created_at, exclude=job.not_theirs
+            )
         except Exception as exc:
             return SendResult(Outcome.UNKNOWN, detail=f"lookup failed: {type(exc).__name__}")
         if found:
             return SendResult(Outcome.SENT, provider_id=found, detail="found at the provider")
+    if not job.may_send:  # too late to send; it was only looked for
+        return SendResult(Outcome.NOT_SENT, detail="not found at the provider")
     try:
         return backend.send(to=message.to, body=body, callback_url=status_callback_url(message))
     except Exception as exc:  # a backend bug must not lose the message
@@ -285,7 +347,10 @@ def status_callback_url(message: Message) -> str:
 
 
 def _held(message: Message):
-    return Message.objects.filter(pk=message.pk, lease_owner=message.lease_owner)
+    """The row as long as this worker holds it and nothing (a callback) moved it on."""
+    return Message.objects.filter(
+        pk=message.pk, lease_owner=message.lease_owner, status__in=OPEN_STATUSES
+    )
 
 
 def _record(message: Message, *, body: str, result: SendResult, backend: Backend, now) -> None:
@@ -339,10 +404,8 @@ def _release(message: Message, *, due_at: datetime, refund: bool = False, **fiel
 def _record_sent(
     message: Message, *, provider_id: str, now: datetime, body: str, backend=None
 ) -> None:
-    _held(message).update(
-        status=Case(
-            When(status__in=OPEN_STATUSES, then=Value(MessageStatus.SENT)), default=F("status")
-        ),
+    count = _held(message).update(
+        status=MessageStatus.SENT,
         provider_id=provider_id,
         sent_at=now,
         uncertain=False,
@@ -352,7 +415,8 @@ def _record_sent(
         segments=segment_count(body) if body else None,
         **({"backend": backend.name} if backend else {}),
     )
-    _changed(message.pk, MessageStatus.SENT)
+    if count:
+        _changed(message.pk, MessageStatus.SENT)
 
 
 def _finish(message: Message, status: str, *, now: datetime, error: str = "", **fields) -> None:
@@ -372,7 +436,12 @@ def _finish(message: Message, status: str, *, now: datetime, error: str = "", **
 
 
 def _changed(message_id: int, status: str) -> None:
-    message_status_changed.send(sender=Message, message_id=message_id, status=status)
+    """Tells the domain apps; a receiver that fails is logged and never stops the sender."""
+    for receiver, result in message_status_changed.send_robust(
+        sender=Message, message_id=message_id, status=status
+    ):
+        if isinstance(result, Exception):
+            logger.error("receiver %s failed on message %s", receiver, message_id, exc_info=result)
 
 
 # --- What the provider tells us afterwards ------------------------------------------------
@@ -432,14 +501,17 @@ def message_status_record(
     fields: dict = {"status": status, "error_code": error_code}
     if status == MessageStatus.SENT:
         fields["sent_at"] = now
-    final = STATUS_RANK[status] == 3
-    if final:
+    if STATUS_RANK[status] == 3:
         fields.update(final_at=now, secrets="", lease_owner="", lease_until=None)
-        if status == MessageStatus.TEMPORARY_FAILURE and error_code in TRY_AGAIN_CODES:
-            _queue_again(message, now=now)
-    moved = Message.objects.filter(pk=message.pk, status__in=statuses_below(status)).update(
-        **fields
-    )
+    with transaction.atomic():
+        sealed = message.secrets  # read before the update blanks them
+        moved = Message.objects.filter(pk=message.pk, status__in=statuses_below(status)).update(
+            **fields
+        )
+        # Only the callback that moved the row on may ask for the retry (a late or repeated
+        # one must not), and the retry carries the secrets the row had until now.
+        if moved and status == MessageStatus.TEMPORARY_FAILURE and error_code in TRY_AGAIN_CODES:
+            _queue_again(message, sealed=sealed, now=now)
     if moved:
         if status == MessageStatus.PERMANENT_FAILURE:
             optouts.number_mark(message.to, error_code=error_code)
@@ -449,7 +521,7 @@ def message_status_record(
     return message
 
 
-def _queue_again(message: Message, *, now: datetime) -> None:
+def _queue_again(message: Message, *, sealed: str, now: datetime) -> None:
     """The one delayed retry after "phone off or unreachable", as a message of its own (so
     each row's status still only moves forward)."""
     if message.retry_of_id:  # once only
@@ -467,7 +539,7 @@ def _queue_again(message: Message, *, now: datetime) -> None:
             "language": message.language,
             "time_zone": message.time_zone,
             "params": message.params,
-            "secrets": message.secrets,
+            "secrets": sealed,
             "reference": message.reference,
             "scope": message.scope,
             "quiet_hours": message.quiet_hours,

@@ -30,13 +30,14 @@ def messages_about(reference: str) -> QuerySet[Message]:
 
 
 def failed_since(*, scopes: list[str], since: datetime) -> QuerySet[Message]:
-    """Texts of these scopes that did not reach the person: failed, or not sent because
+    """Texts of these scopes that ended since then without reaching the person (whenever
+    they were queued: a reminder queued last evening counts): failed, or not sent because
     the number is marked."""
     return (
-        Message.objects.filter(scope__in=scopes, created_at__gte=since)
+        Message.objects.filter(scope__in=scopes, final_at__gte=since)
         .filter(status__in=[*FAILED_STATUSES, MessageStatus.CANCELLED])
         .exclude(last_error="no longer needed")
-        .order_by("-created_at")
+        .order_by("-final_at")
     )
 
 

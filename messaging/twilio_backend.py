@@ -106,12 +106,15 @@ class TwilioBackend:
             return SendResult(Outcome.UNKNOWN, detail=type(exc).__name__)
         return SendResult(Outcome.SENT, provider_id=message.sid)
 
-    def find(self, *, to: str, body: str, since: datetime) -> str | None:
-        """Twilio lists a number's messages newest first; ours is the one with our text."""
+    def find(
+        self, *, to: str, body: str, since: datetime, exclude: frozenset[str] = frozenset()
+    ) -> str | None:
+        """Twilio lists a number's messages newest first; ours is the one with our text
+        (the exact text: link shortening must stay off in the Messaging Service)."""
         since = since - timedelta(minutes=5)  # clocks differ a little
         for message in self.client.messages.list(to=to, limit=50):
             created = message.date_created
-            if created is not None and created < since:
+            if (created is not None and created < since) or message.sid in exclude:
                 continue
             if message.body == body and (message.direction or "").startswith("outbound"):
                 return message.sid

@@ -61,6 +61,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
         sender=request.POST.get("From", ""),
         body=request.POST.get("Body", "")[:1600],
         opt_out_type=request.POST.get("OptOutType", ""),
+        message_sid=request.POST.get("MessageSid", "")[:64],
         now=timezone.now(),
     )
     # Answers go through the outbox (so they are followed like every text), not TwiML.

@@ -41,7 +41,8 @@ def reminder_moments(appointment: Appointment) -> list[tuple[str, datetime]]:
 def _due(appointment: Appointment, now: datetime) -> list[tuple[str, datetime]]:
     """The reminders due now: their moment has come, the booking was made before it, and
     no later reminder is also due (one text, not two at once)."""
-    booked_at = appointment.confirmed_at or appointment.created_at
+    # When it was booked, or last changed (moved): a moment before that is no longer due.
+    booked_at = max(appointment.confirmed_at or appointment.created_at, appointment.updated_at)
     due = [
         (which, when)
         for which, when in reminder_moments(appointment)

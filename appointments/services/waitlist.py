@@ -32,6 +32,11 @@ from appointments.services.seats import (
 )
 from messaging.outbox import after_quiet_hours
 
+# A place is offered only if it starts at least this long after the offer can be read, and
+# the offer closes this long before the visit.
+OFFER_LEAD = timedelta(minutes=45)
+OFFER_CLOSES_BEFORE = timedelta(minutes=15)
+
 
 def waitlist_join(
     *,
@@ -142,19 +147,27 @@ def waitlist_offer_next(*, offering: Offering, now: datetime | None = None) -> W
         ).first()
         if entry is None:
             return None
-        slots = selectors.offering_slots(offering=offering, now=now)
+        # An offer made at night is texted at 08:00, and its time to answer starts then;
+        # the place offered is one the person can still reach after hearing of it.
+        starts = after_quiet_hours(now, offering.desk.time_zone)
+        slots = [
+            slot
+            for slot in selectors.offering_slots(offering=offering, now=now)
+            if slot.start >= starts + OFFER_LEAD
+        ]
         if not slots:
             return None
-        minutes = settings.SPORTELLO["WAITLIST_OFFER_MINUTES"]
-        # An offer made at night is texted at 08:00, and its time to answer starts then.
-        starts = after_quiet_hours(now, offering.desk.time_zone)
+        answer_by = min(
+            starts + timedelta(minutes=settings.SPORTELLO["WAITLIST_OFFER_MINUTES"]),
+            slots[0].start - OFFER_CLOSES_BEFORE,
+        )
         try:
             appointment = seat_take(
                 offering=offering,
                 start=slots[0].start,
                 now=now,
                 status=Appointment.Status.HELD,
-                hold_expires_at=starts + timedelta(minutes=minutes),
+                hold_expires_at=answer_by,
                 phone=entry.phone,
                 language=entry.language,
             )

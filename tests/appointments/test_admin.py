@@ -147,6 +147,18 @@ def test_the_outbox_is_listed_for_administrators_without_numbers_or_texts(
     page = client.get("/admin/snippets/messaging/message/").content.decode()
     assert "technical" in page and "20003" in page
     assert "3471234567" not in page and "123456" not in page
+    message = Message.objects.get()
+    inspect = client.get(f"/admin/snippets/messaging/message/inspect/{message.pk}/")
+    assert inspect.status_code == 200 and "3471234567" not in inspect.content.decode()
+    for action in ("edit", "delete"):  # read-only, even for a superuser
+        url = f"/admin/snippets/messaging/message/{action}/{message.pk}/"
+        assert client.get(url).status_code in (302, 403)
+        assert client.post(url, {"to": "+393330000000", "status": "created"}).status_code in (
+            302,
+            403,
+        )
+    message.refresh_from_db()
+    assert (message.to, message.status) == ("+393471234567", "technical_failure")
     client.force_login(operator)
     assert client.get("/admin/snippets/messaging/message/").status_code in (302, 403)
 

@@ -171,3 +171,27 @@ def test_a_number_that_sends_stop_leaves_the_waiting_lists(now):
     other.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.LEFT
     assert other.status == WaitlistEntry.Status.WAITING
+
+
+def test_an_offer_made_at_night_is_read_at_eight_and_closes_before_the_visit():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from appointments.services.waitlist import waitlist_offer_next
+    from tests.factories import OfferingFactory
+
+    offering = OfferingFactory(min_notice_minutes=60)
+    entry = WaitlistEntry.objects.create(
+        offering=offering, phone="+393471111111", language="it", status="waiting"
+    )
+    night = datetime.now(ZoneInfo("Europe/Rome")).replace(
+        hour=23, minute=0, second=0, microsecond=0
+    )
+    eight = (night + timedelta(days=1)).replace(hour=8)
+    assert waitlist_offer_next(offering=offering, now=night) == entry
+    offer = WaitlistEntry.objects.get(pk=entry.pk).offered
+    # 08:00 and 08:30 start too soon after the text is read at 08:00: 08:30 is still free.
+    assert offer.start == eight + timedelta(minutes=60)
+    assert offer.hold_expires_at == offer.start - timedelta(minutes=15)
+    message = Message.objects.get(kind="waitlist_offer")
+    assert message.due_at == eight

@@ -17,6 +17,7 @@ GOOD = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "SMS_BACKEND": "messaging.backends.ConsoleBackend",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "MESSAGE_KEYS": "Qp3zP0cS8Zr6x0yHk9w1D5G7u2b4n6m8A0c2e4g6i8k=",
 }
 
 

@@ -260,8 +260,13 @@ def test_one_sweep_never_outlives_its_time_whatever_the_backlog():
     now = timezone.now()
     for n in range(250):
         _code(f"b:{n}", now=now)
-    assert messages_send_due(now=now, budget_seconds=0) == 100  # one batch, then it stops
+    # Out of time at once: one batch is claimed, no try starts, and its rows go back
+    # untouched (no try counted, no lease kept); the other rows are not even claimed.
+    assert messages_send_due(now=now, budget_seconds=0) == 0
     assert Message.objects.filter(status="created").count() == 150
+    assert not Message.objects.exclude(lease_owner="").exists()
+    assert not Message.objects.filter(attempts__gt=0).exists()
+    assert messages_send_due(now=now) == 250  # the next sweep sends them all
 
 
 def test_the_console_backend_logs_the_text_but_not_the_number(caplog, settings):
@@ -302,3 +307,51 @@ def test_two_sweepers_racing_on_postgresql_send_each_message_once():
     bodies = [sent["body"] for sent in MemoryBackend.outbox]
     assert len(bodies) == 300 and len(set(bodies)) == 300
     assert Message.objects.filter(status=MessageStatus.SENT).count() == 300
+
+
+def test_a_late_failure_callback_queues_no_retry_and_one_bad_render_fails_alone():
+    now = timezone.now()
+    message = _reply(now=now.astimezone(ROME).replace(hour=10))
+    message_send(message_id=message.pk, now=message.due_at)
+    message_status_record(message_id=message.pk, provider_id="mem-1", provider_status="delivered")
+    message_status_record(
+        message_id=message.pk,
+        provider_id="mem-1",
+        provider_status="undelivered",
+        error_code="30003",
+    )
+    assert not Message.objects.filter(retry_of=message).exists()  # delivered stays delivered
+    # A row whose secrets cannot be read (a key rotated away) fails alone, not its batch.
+    good, bad = _code("g:1", now=now), _code("g:2", now=now)
+    Message.objects.filter(pk=bad.pk).update(secrets="not-a-fernet-token")
+    messages_send_due(now=now)
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert good.status == "sent" and bad.status == "technical_failure"
+    assert bad.last_error.startswith("render:")
+
+
+def test_a_worker_does_not_undo_what_a_callback_recorded_meanwhile():
+    """The provider's callback says "sent" while the worker still holds the row (its
+    answer was lost): the worker's own outcome must not move the row back or cancel it."""
+    from messaging import outbox
+
+    now = timezone.now()
+    message = _code(now=now)
+    [claimed] = outbox._claim(now=now, limit=1, ids=[message.pk])
+    message_status_record(message_id=message.pk, provider_id="SMx", provider_status="sent")
+    outbox._finish(claimed, MessageStatus.CANCELLED, now=now, error="no longer needed")
+    outbox._release(claimed, due_at=now)
+    message.refresh_from_db()
+    assert (message.status, message.provider_id) == ("sent", "SMx")
+
+
+def test_an_uncertain_message_past_its_time_is_looked_for_but_never_sent():
+    now = timezone.now()
+    message = _code(now=now, give_up_at=now + timedelta(minutes=10))
+    MemoryBackend.script = ["timeout"]
+    message_send(message_id=message.pk, now=now)
+    messages_send_due(now=now + timedelta(minutes=11))
+    message.refresh_from_db()
+    assert message.status == "technical_failure" and MemoryBackend.lookups == 1
+    assert MemoryBackend.outbox == []  # a code past its time: looked for, not sent

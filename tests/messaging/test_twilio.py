@@ -233,3 +233,15 @@ def test_any_other_text_gets_one_short_answer_a_day(client, fake, offering):
     [reply] = Message.objects.filter(kind="reply")
     assert reply.language == "ti" and reply.params["desk_phone"] == "075 577 0000"
     assert reply.to == PHONE
+
+
+def test_a_replayed_inbound_request_changes_nothing_the_second_time(client, fake):
+    stop = {"From": PHONE, "Body": "STOP", "MessageSid": "SMin1"}
+    start = {"From": PHONE, "Body": "START", "MessageSid": "SMin2"}
+    for params in (stop, start):
+        assert _signed(client, "/hooks/twilio/inbound/", params).status_code == 200
+    assert not optouts.is_opted_out(PHONE)
+    _signed(client, "/hooks/twilio/inbound/", {**stop, "MessageSid": "SMin3"})
+    assert optouts.is_opted_out(PHONE)
+    _signed(client, "/hooks/twilio/inbound/", start)  # captured and replayed
+    assert optouts.is_opted_out(PHONE)
