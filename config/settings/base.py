@@ -280,7 +280,7 @@ SPORTELLO = {
         "LEASE_SECONDS": 300,  # a worker that dies mid-send frees its messages after this
         "BATCH": 100,  # messages claimed at a time by a sweep
         "THREADS": env.int("SMS_THREADS", 16),  # sends in flight at once in one worker
-        "SWEEP_SECONDS": 40,  # a sweep stops taking new batches after this (task timeout 60)
+        "SWEEP_SECONDS": 30,  # no new try starts after this (task timeout 60; a try: 2 x 10 s)
         "REPLIES_PER_DAY": 1,  # answers to one number's texts that are not keywords
     },
     "TWILIO": {
