@@ -51,6 +51,8 @@ def conf() -> dict:
 
 
 def in_quiet_hours(when: datetime, tz: str) -> bool:
+    if not conf()["QUIET_HOURS"]:  # None: no quiet hours (the test settings)
+        return False
     start, end = conf()["QUIET_HOURS"]
     hour = when.astimezone(ZoneInfo(tz)).hour
     return hour >= start or hour < end
@@ -73,7 +75,7 @@ def before_quiet_hours(when: datetime, tz: str) -> datetime:
     before): a reminder that would fall at night goes the evening before."""
     if not in_quiet_hours(when, tz):
         return when
-    start, _end = conf()["QUIET_HOURS"]
+    start, _end = conf()["QUIET_HOURS"]  # set: in_quiet_hours said so
     local = when.astimezone(ZoneInfo(tz))
     evening = local if local.hour >= start else local - timedelta(days=1)
     return evening.replace(hour=start - 1, minute=0, second=0, microsecond=0)

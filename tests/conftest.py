@@ -55,6 +55,15 @@ def _clean_slate():
 
 
 @pytest.fixture
+def quiet_hours(settings):
+    """The production quiet hours (21:00-08:00 on the desk's clock) for one test."""
+    settings.SPORTELLO = {
+        **settings.SPORTELLO,
+        "MESSAGING": {**settings.SPORTELLO["MESSAGING"], "QUIET_HOURS": (21, 8)},
+    }
+
+
+@pytest.fixture
 def offering(db):
     from tests.factories import OfferingFactory
 

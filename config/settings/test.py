@@ -12,4 +12,10 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # async_task runs django-q2's real worker code inline, so a test sees the task's effect.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
-SPORTELLO = {**SPORTELLO, "SMS_BACKEND": "messaging.backends.MemoryBackend"}  # noqa: F405
+SPORTELLO = {  # noqa: F405
+    **SPORTELLO,  # noqa: F405
+    "SMS_BACKEND": "messaging.backends.MemoryBackend",
+    # Tests run at any hour: no quiet hours, except where a test sets them (the
+    # ``quiet_hours`` fixture), so what a test sends does not depend on the clock.
+    "MESSAGING": {**SPORTELLO["MESSAGING"], "QUIET_HOURS": None},  # noqa: F405
+}

@@ -54,7 +54,7 @@ def test_the_day_before_and_a_few_hours_before(booking):
     assert booking.code in message_text(day, now=start - timedelta(hours=24))
 
 
-def test_a_reminder_that_would_fall_at_night_goes_the_evening_before(booking):
+def test_a_reminder_that_would_fall_at_night_goes_the_evening_before(booking, quiet_hours):
     start = _at(3, 9)  # 3 hours before is 06:00: quiet hours
     Appointment.objects.filter(pk=booking.pk).update(start=start, end=start + timedelta(minutes=30))
     booking.refresh_from_db()

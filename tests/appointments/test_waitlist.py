@@ -173,7 +173,7 @@ def test_a_number_that_sends_stop_leaves_the_waiting_lists(now):
     assert other.status == WaitlistEntry.Status.WAITING
 
 
-def test_an_offer_made_at_night_is_read_at_eight_and_closes_before_the_visit():
+def test_an_offer_made_at_night_is_read_at_eight_and_closes_before_the_visit(quiet_hours):
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 

@@ -240,7 +240,7 @@ def test_phone_off_gets_one_delayed_retry_and_no_more():
     assert Message.objects.count() == 2  # once only
 
 
-def test_quiet_hours_defer_everything_but_phone_codes():
+def test_quiet_hours_defer_everything_but_phone_codes(quiet_hours):
     night = timezone.now().astimezone(ROME).replace(hour=23, minute=10)
     reply = _reply(now=night)
     assert reply.due_at == (night + timedelta(days=1)).replace(
@@ -355,3 +355,34 @@ def test_an_uncertain_message_past_its_time_is_looked_for_but_never_sent():
     message.refresh_from_db()
     assert message.status == "technical_failure" and MemoryBackend.lookups == 1
     assert MemoryBackend.outbox == []  # a code past its time: looked for, not sent
+
+
+def test_a_booking_never_fails_because_messaging_is_down(
+    client, offering, first_slot, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The broker refuses the task and the provider is down: the booking is made all the
+    same, and its texts wait in the outbox until the sweep can send them."""
+    import django_q.tasks
+
+    from appointments.services.booking import Person, appointment_book_on_behalf
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(django_q.tasks, "async_task", broker_down)
+    MemoryBackend.fail_next = 99
+    with django_capture_on_commit_callbacks(execute=True):
+        booking, token = appointment_book_on_behalf(
+            offering=offering,
+            start=first_slot.start,
+            person=Person(phone=PHONE, language="so"),
+            booked_by=None,
+        )
+    booking.refresh_from_db()
+    assert booking.status == "confirmed" and token
+    message = Message.objects.get(reference=f"appointment:{booking.pk}")
+    assert message.status == "created"
+    MemoryBackend.fail_next = 0
+    messages_send_due()
+    message.refresh_from_db()
+    assert message.status == "sent" and booking.code in MemoryBackend.outbox[0]["body"]
