@@ -120,19 +120,27 @@ def reminder_key(appointment: Appointment, which: str) -> str:
     return f"appt:{appointment.pk}:reminder-{which}:{appointment.start.isoformat()}"
 
 
+def reminder_message(*, appointment: Appointment, which: str, token: str, due_at: datetime) -> dict:
+    """A reminder's arguments for ``message_queue`` (or, many at once, for
+    ``messages_queue_many``)."""
+    return {
+        "kind": REMINDER,
+        "dedupe_key": reminder_key(appointment, which),
+        "params": {"appointment": appointment.pk, "start": appointment.start.isoformat()},
+        "secrets": {"token": token},
+        "due_at": due_at,
+        "give_up_at": appointment.start - REMINDER_TOO_LATE,
+        **_reference(appointment),
+    }
+
+
 def notify_reminder(
     *, appointment: Appointment, which: str, token: str, due_at: datetime, now: datetime
 ) -> None:
     message_queue(
-        kind=REMINDER,
-        dedupe_key=reminder_key(appointment, which),
-        params={"appointment": appointment.pk, "start": appointment.start.isoformat()},
-        secrets={"token": token},
-        due_at=due_at,
-        give_up_at=appointment.start - REMINDER_TOO_LATE,
+        **reminder_message(appointment=appointment, which=which, token=token, due_at=due_at),
         now=now,
         send_now=False,  # many at once: the sweep sends them in batches
-        **_reference(appointment),
     )
 
 

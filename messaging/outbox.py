@@ -104,30 +104,76 @@ def message_queue(
     starts when that commits. Secrets are sealed; the text is made when it is sent.
 
     ``send_now=False`` leaves a due message to the sweep (for many at once: reminders)."""
-    spec = kinds.kind(kind)
     now = now or timezone.now()
+    fields = _row(
+        kind=kind,
+        to=to,
+        language=language,
+        params=params,
+        secrets=secrets,
+        reference=reference,
+        scope=scope,
+        time_zone=time_zone,
+        due_at=due_at,
+        give_up_at=give_up_at,
+        now=now,
+    )
+    message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+    if created and send_now and message.due_at <= now:
+        transaction.on_commit(lambda: _enqueue("messaging.tasks.send_message", message.pk))
+    return message
+
+
+def _row(
+    *, kind, to, language, params, secrets, reference, scope, time_zone, due_at, give_up_at, now
+) -> dict:
+    """A message row's fields: sealed secrets, due after the quiet hours."""
+    spec = kinds.kind(kind)
     due = due_at or now
     if spec.quiet_hours:
         due = after_quiet_hours(due, time_zone)
-    message, created = Message.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "kind": kind,
-            "to": to,
-            "language": language,
-            "time_zone": time_zone,
-            "params": params or {},
-            "secrets": sealing.seal(secrets),
-            "reference": reference,
-            "scope": scope,
-            "quiet_hours": spec.quiet_hours,
-            "due_at": due,
-            "give_up_at": give_up_at or due + timedelta(hours=conf()["GIVE_UP_HOURS"]),
-        },
-    )
-    if created and send_now and due <= now:
-        transaction.on_commit(lambda: _enqueue("messaging.tasks.send_message", message.pk))
-    return message
+    return {
+        "kind": kind,
+        "to": to,
+        "language": language,
+        "time_zone": time_zone,
+        "params": params or {},
+        "secrets": sealing.seal(secrets),
+        "reference": reference,
+        "scope": scope,
+        "quiet_hours": spec.quiet_hours,
+        "due_at": due,
+        "give_up_at": give_up_at or due + timedelta(hours=conf()["GIVE_UP_HOURS"]),
+    }
+
+
+def messages_queue_many(messages: list[dict], *, now: datetime | None = None) -> int:
+    """Many messages in one insert (reminders); each dict has ``message_queue``'s
+    arguments. A ``dedupe_key`` already queued is skipped. They are left to the sweep."""
+    now = now or timezone.now()
+    rows = [
+        Message(
+            dedupe_key=m["dedupe_key"],
+            **_row(
+                now=now,
+                **{
+                    "params": None,
+                    "secrets": None,
+                    "reference": "",
+                    "scope": "",
+                    "time_zone": "Europe/Rome",
+                    "due_at": None,
+                    "give_up_at": None,
+                    **{k: v for k, v in m.items() if k != "dedupe_key"},
+                },
+            ),
+        )
+        for m in messages
+    ]
+    keys = [row.dedupe_key for row in rows]
+    before = Message.objects.filter(dedupe_key__in=keys).count()
+    Message.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    return Message.objects.filter(dedupe_key__in=keys).count() - before
 
 
 def sweep_soon() -> None:

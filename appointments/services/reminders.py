@@ -16,12 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from appointments import notifications
-from appointments.models import Appointment
-from appointments.services.seats import appointment_access_token
+from appointments.models import AccessToken, Appointment
+from core import tokens
 from messaging.models import Message
-from messaging.outbox import before_quiet_hours, sweep_soon
+from messaging.outbox import before_quiet_hours, messages_queue_many, sweep_soon
 
 DAY_BEFORE = timedelta(hours=24)
+CHUNK = 500
 # The earliest a reminder can be due: 24 hours before, moved to 20:00 the evening before.
 LOOK_AHEAD = DAY_BEFORE + timedelta(hours=13)
 
@@ -73,19 +74,25 @@ def reminders_queue(*, now: datetime | None = None) -> int:
     queued = set(
         Message.objects.filter(dedupe_key__in=list(wanted)).values_list("dedupe_key", flat=True)
     )
+    todo = [item for key, item in wanted.items() if key not in queued]
     count = 0
-    for key, (appointment, which, when) in wanted.items():
-        if key in queued:
-            continue
-        with transaction.atomic():
-            notifications.notify_reminder(
-                appointment=appointment,
-                which=which,
-                token=appointment_access_token(appointment=appointment),
-                due_at=when,
+    for start in range(0, len(todo), CHUNK):
+        with transaction.atomic():  # a link and a message for each, a chunk at a time
+            chunk = todo[start : start + CHUNK]
+            links = [tokens.manage_token() for _ in chunk]
+            AccessToken.objects.bulk_create(
+                AccessToken(appointment=appointment, token_hash=tokens.token_hash(link))
+                for (appointment, _which, _when), link in zip(chunk, links, strict=True)
+            )
+            count += messages_queue_many(
+                [
+                    notifications.reminder_message(
+                        appointment=appointment, which=which, token=link, due_at=when
+                    )
+                    for (appointment, which, when), link in zip(chunk, links, strict=True)
+                ],
                 now=now,
             )
-        count += 1
     if count:
         transaction.on_commit(sweep_soon)
     return count
