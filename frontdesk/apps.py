@@ -1,7 +1,33 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
+
+PERIODIC_TASKS = [
+    ("frontdesk.tasks.days_end", 60),
+]
 
 
 class FrontdeskConfig(AppConfig):
     name = "frontdesk"
     verbose_name = _("Front desk")
+
+    def ready(self) -> None:
+        from appointments.models import Offering
+
+        post_save.connect(_queue_for_offering, sender=Offering, dispatch_uid="frontdesk-queue")
+        post_migrate.connect(_ensure_schedules, sender=self)
+
+
+def _queue_for_offering(sender, instance, created, raw=False, **kwargs) -> None:
+    """Each desk has a queue for each service it offers, made with the offering."""
+    if raw:
+        return
+    from frontdesk.services import queue_for
+
+    queue_for(instance)
+
+
+def _ensure_schedules(**kwargs) -> None:
+    from core.schedules import schedules_ensure
+
+    schedules_ensure("frontdesk.tasks.", PERIODIC_TASKS)

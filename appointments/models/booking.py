@@ -36,6 +36,7 @@ class AppointmentStatus(models.TextChoices):
     CHECKED_IN = "checked_in", _("Checked in")
     SERVED = "served", _("Served")
     NO_SHOW = "no_show", _("Did not come")
+    NOT_SERVED = "not_served", _("Came, but was not served that day")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Hold ran out")
     RELEASED = "released", _("Hold given up")
@@ -84,9 +85,10 @@ class Appointment(models.Model):
     TRANSITIONS: dict[str, set[str]] = {
         Status.HELD: {Status.CONFIRMED, Status.EXPIRED, Status.RELEASED},
         Status.CONFIRMED: {Status.CHECKED_IN, Status.CANCELLED, Status.NO_SHOW},
-        Status.CHECKED_IN: {Status.SERVED, Status.NO_SHOW},
+        Status.CHECKED_IN: {Status.SERVED, Status.NO_SHOW, Status.NOT_SERVED},
         Status.SERVED: set(),
         Status.NO_SHOW: set(),
+        Status.NOT_SERVED: set(),
         Status.CANCELLED: set(),
         Status.EXPIRED: set(),
         Status.RELEASED: set(),
@@ -134,6 +136,7 @@ class Appointment(models.Model):
     checked_in_by = _staff_member(_("checked in by"))
     served_at = models.DateTimeField(_("served at"), null=True, blank=True)
     no_show_at = models.DateTimeField(_("marked as not come at"), null=True, blank=True)
+    not_served_at = models.DateTimeField(_("day ended before serving at"), null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -213,6 +216,10 @@ class Appointment(models.Model):
 
     def mark_no_show(self, *, now: datetime) -> None:
         self._move_to(self.Status.NO_SHOW, stamp="no_show_at", now=now)
+
+    def mark_not_served(self, *, now: datetime) -> None:
+        """They came and waited, and the day ended first (never a no-show)."""
+        self._move_to(self.Status.NOT_SERVED, stamp="not_served_at", now=now)
 
 
 class AccessToken(models.Model):

@@ -293,6 +293,10 @@ SPORTELLO = {
         "TIMEOUT": 10,
         "API_BASE": env.str("TWILIO_API_BASE", ""),  # benchmarks: a local fake Twilio
     },
+    "FRONTDESK": {
+        "LATE_MINUTES": 15,  # a booked visitor later than this queues as a walk-in
+        "NO_SHOW_AFTER_CALLS": 3,  # calls before a ticket may be marked as a no-show
+    },
     # The number people can text START to, shown when their number has opted out.
     "SMS_REPLY_NUMBER": env.str("SMS_REPLY_NUMBER", ""),
 }
