@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("messaging.urls")),
     path("", include("appointments.urls_short")),
+    path("", include("frontdesk.urls")),
 ]
 
 if settings.DEBUG:

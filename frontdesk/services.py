@@ -316,3 +316,29 @@ def days_end(*, now: datetime | None = None) -> int:
     return sum(
         day_end(desk=desk, now=now) for desk in Desk.objects.filter(queues__isnull=False).distinct()
     )
+
+
+def ticket_update(
+    *,
+    ticket: Ticket,
+    priority: bool | None = None,
+    note: str | None = None,
+    interpreter_joined: bool | None = None,
+) -> Ticket:
+    """What the operator records on an open ticket: the priority flag (no reason kept),
+    a short internal note (never shown publicly), that an interpreter or mediator joined."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status not in OPEN_TICKET_STATUSES:
+            raise InvalidTicketMove("This ticket is closed.")
+        changed = []
+        for name, value in (
+            ("priority", priority),
+            ("note", None if note is None else note.strip()[:200]),
+            ("interpreter_joined", interpreter_joined),
+        ):
+            if value is not None:
+                setattr(ticket, name, value)
+                changed.append(name)
+        ticket.save(update_fields=changed)
+        return ticket

@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,6 +146,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Rome"
 LANGUAGE_COOKIE_NAME = "sportello_language"
+# Paths outside the language prefixes (the console, webhooks, short links): a 404 there is
+# answered as such, never redirected to a page under /it/ (core.middleware).
+UNPREFIXED_PATHS = ("/desk/", "/hooks/", "/m/", "/b/")
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

@@ -1,0 +1,91 @@
+"""What the console shows: only the desks the operator works at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Min, Q
+from django.http import Http404
+
+from appointments.models import Appointment, Desk
+from frontdesk.models import Counter, Queue, Ticket, TicketStatus
+
+
+def staff_desks(user):
+    desks = Desk.objects.filter(is_active=True).select_related("city")
+    return desks if user.is_superuser else desks.filter(staff=user)
+
+
+def desk_for(user, desk_id: int) -> Desk:
+    """The desk, if the user works there; 404 otherwise (nothing says it exists)."""
+    desk = staff_desks(user).filter(pk=desk_id).first()
+    if desk is None:
+        raise Http404
+    return desk
+
+
+def ticket_for(desk: Desk, ticket_id: int) -> Ticket:
+    ticket = Ticket.objects.filter(pk=ticket_id, queue__desk=desk).select_related("queue").first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def counter_for(desk: Desk, counter_id) -> Counter | None:
+    if not str(counter_id or "").isdigit():
+        return None
+    return Counter.objects.filter(pk=int(counter_id), desk=desk, is_active=True).first()
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    queue: Queue
+    waiting: int
+    longest_wait: timedelta | None
+
+    @property
+    def longest_wait_minutes(self) -> int | None:
+        return None if self.longest_wait is None else int(self.longest_wait.total_seconds() // 60)
+
+
+def queue_board(desk: Desk, *, day: date, now: datetime) -> list[QueueLine]:
+    """Each queue of the desk: how many wait, and for how long the first has waited."""
+    waiting = Q(tickets__day=day, tickets__status=TicketStatus.WAITING)
+    queues = (
+        Queue.objects.filter(desk=desk, is_active=True)
+        .annotate(
+            waiting=Count("tickets", filter=waiting),
+            since=Min("tickets__arrived_at", filter=waiting),
+        )
+        .order_by("letter")
+    )
+    return [
+        QueueLine(queue=q, waiting=q.waiting, longest_wait=(now - q.since) if q.since else None)
+        for q in queues
+    ]
+
+
+def tickets_today(desk: Desk, *, day: date):
+    return (
+        Ticket.objects.filter(queue__desk=desk, day=day)
+        .select_related("queue", "counter", "appointment")
+        .order_by("queue__letter", "number")
+    )
+
+
+def bookings_today(desk: Desk, *, day: date):
+    """Today's booked visits at the desk (on its clock), to check in or look up."""
+    tz = ZoneInfo(desk.time_zone)
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return (
+        Appointment.objects.filter(
+            offering__desk=desk,
+            start__gte=start,
+            start__lt=start + timedelta(days=1),
+            status__in=[Appointment.Status.CONFIRMED, Appointment.Status.CHECKED_IN],
+        )
+        .select_related("offering__service")
+        .order_by("start")
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from frontdesk import views
+
+app_name = "frontdesk"
+urlpatterns = [
+    path("desk/", views.desks, name="desks"),
+    path("desk/<int:desk_id>/", views.console, name="console"),
+    path("desk/<int:desk_id>/call-next/", views.call_next, name="call_next"),
+    path("desk/<int:desk_id>/walk-in/", views.walk_in, name="walk_in"),
+    path("desk/<int:desk_id>/check-in/<int:appointment_id>/", views.check_in, name="check_in"),
+    path(
+        "desk/<int:desk_id>/tickets/<int:ticket_id>/<slug:action>/",
+        views.ticket_action,
+        name="ticket_action",
+    ),
+]

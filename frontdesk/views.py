@@ -1,0 +1,175 @@
+"""The operator's console: plain pages and form posts (every action works without
+JavaScript), only for the desks the operator works at (404 for any other)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from appointments.models import Appointment, InvalidTransition
+from core.digits import ascii_digits
+from core.responses import render
+from frontdesk import selectors, services
+from frontdesk.models import InvalidTicketMove, Queue, TicketStatus
+
+COUNTER_KEY = "frontdesk:counter:{}"
+
+staff_only = login_required(login_url="/admin/login/")
+
+
+@staff_only
+@never_cache
+def desks(request):
+    mine = list(selectors.staff_desks(request.user))
+    if len(mine) == 1:
+        return redirect("frontdesk:console", desk_id=mine[0].pk)
+    return render(request, "frontdesk/desks.html", {"desks": mine})
+
+
+@staff_only
+@never_cache
+def console(request, desk_id: int):
+    desk = selectors.desk_for(request.user, desk_id)
+    now = timezone.now()
+    day = services.desk_day(desk, now)
+    if "counter" in request.GET:
+        counter = selectors.counter_for(desk, request.GET["counter"])
+        request.session[COUNTER_KEY.format(desk.pk)] = counter.pk if counter else None
+    counter = selectors.counter_for(desk, request.session.get(COUNTER_KEY.format(desk.pk)))
+    tickets = list(selectors.tickets_today(desk, day=day))
+    query = ascii_digits(request.GET.get("q", "")).strip()
+    bookings = selectors.bookings_today(desk, day=day)
+    if query:
+        bookings = bookings.filter(
+            Q(code__iexact=query) | Q(phone__endswith=query.replace(" ", ""))
+        )
+    context = {
+        "desk": desk,
+        "counters": desk.counters.filter(is_active=True),
+        "counter": counter,
+        "current": next(
+            (
+                t
+                for t in tickets
+                if counter
+                and t.counter_id == counter.pk
+                and t.status in (TicketStatus.CALLED, TicketStatus.SERVING)
+            ),
+            None,
+        ),
+        "board": selectors.queue_board(desk, day=day, now=now),
+        "waiting": [t for t in tickets if t.status in (TicketStatus.WAITING, TicketStatus.PARKED)],
+        "bookings": bookings,
+        "query": query,
+        "queues": Queue.objects.filter(desk=desk, is_active=True),
+        "no_show_after": services.rules()["NO_SHOW_AFTER_CALLS"],
+        "now": now,
+        "tz": ZoneInfo(desk.time_zone),  # times on the desk's clock
+    }
+    return render(request, "frontdesk/console.html", context)
+
+
+def _back(desk):
+    return redirect(reverse("frontdesk:console", kwargs={"desk_id": desk.pk}))
+
+
+@staff_only
+@require_POST
+def call_next(request, desk_id: int):
+    desk = selectors.desk_for(request.user, desk_id)
+    counter = selectors.counter_for(desk, request.POST.get("counter"))
+    if counter is None:
+        raise Http404
+    try:
+        ticket = services.call_next(counter=counter)
+    except services.CounterBusy:
+        messages.error(request, _("Finish the current ticket first."))
+    else:
+        if ticket is None:
+            messages.info(request, _("Nobody is waiting for this counter."))
+        else:
+            messages.success(request, _("Called %(ticket)s.") % {"ticket": ticket.label})
+    return _back(desk)
+
+
+ACTIONS = {
+    "recall": services.recall,
+    "start": services.start,
+    "finish": services.finish,
+    "no-show": services.no_show,
+    "park": services.park,
+    "resume": services.resume,
+}
+
+
+@staff_only
+@require_POST
+def ticket_action(request, desk_id: int, ticket_id: int, action: str):
+    desk = selectors.desk_for(request.user, desk_id)
+    ticket = selectors.ticket_for(desk, ticket_id)
+    try:
+        if action in ACTIONS:
+            ACTIONS[action](ticket=ticket)
+        elif action == "transfer":
+            to = Queue.objects.filter(desk=desk, pk=request.POST.get("queue") or 0).first()
+            if to is None:
+                raise Http404
+            services.transfer(ticket=ticket, to=to, by=request.user)
+        elif action == "update":
+            services.ticket_update(
+                ticket=ticket,
+                priority=request.POST.get("priority") == "on",
+                note=request.POST.get("note", ""),
+                interpreter_joined=request.POST.get("interpreter_joined") == "on",
+            )
+        else:
+            raise Http404
+    except (InvalidTicketMove, InvalidTransition):
+        messages.error(
+            request, _("This cannot be done with ticket %(ticket)s now.") % {"ticket": ticket.label}
+        )
+    return _back(desk)
+
+
+@staff_only
+@require_POST
+def walk_in(request, desk_id: int):
+    desk = selectors.desk_for(request.user, desk_id)
+    queue = Queue.objects.filter(desk=desk, pk=request.POST.get("queue") or 0).first()
+    if queue is None:
+        raise Http404
+    try:
+        ticket = services.walk_in_issue(
+            queue=queue, priority=request.POST.get("priority") == "on", by=request.user
+        )
+    except services.QuotaReached:
+        messages.error(request, _("No more walk-in tickets today for this queue."))
+    else:
+        messages.success(request, _("Ticket %(ticket)s issued.") % {"ticket": ticket.label})
+    return _back(desk)
+
+
+@staff_only
+@require_POST
+def check_in(request, desk_id: int, appointment_id: int):
+    desk = selectors.desk_for(request.user, desk_id)
+    appointment = Appointment.objects.filter(pk=appointment_id, offering__desk=desk).first()
+    if appointment is None:
+        raise Http404
+    try:
+        ticket = services.check_in(appointment=appointment, by=request.user)
+    except (services.NotToday, InvalidTransition):
+        messages.error(request, _("This booking cannot be checked in now."))
+    else:
+        messages.success(request, _("Checked in: ticket %(ticket)s.") % {"ticket": ticket.label})
+    return _back(desk)

@@ -1,0 +1,124 @@
+"""The operator's console: plain forms, and nothing of a desk the operator does not work at."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from appointments.models import Appointment
+from frontdesk import services
+from frontdesk.models import Counter, Queue, Ticket
+from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def perugia(django_user_model):
+    offering = OfferingFactory(desk__city__name="Perugia", desk__city__slug="perugia")
+    operator = django_user_model.objects.create_user("op-perugia", password="x")
+    offering.desk.staff.add(operator)
+    counter = Counter.objects.create(desk=offering.desk, name="Room 1")
+    counter.queues.set(Queue.objects.filter(desk=offering.desk))
+    return offering, operator, counter
+
+
+@pytest.fixture
+def napoli():
+    offering = OfferingFactory(desk__city__name="Napoli", desk__city__slug="napoli")
+    counter = Counter.objects.create(desk=offering.desk, name="Stanza 9")
+    counter.queues.set(Queue.objects.filter(desk=offering.desk))
+    queue = Queue.objects.get(desk=offering.desk)
+    ticket = services.walk_in_issue(queue=queue)
+    start = timezone.now() + timedelta(hours=1)
+    booking = ConfirmedAppointmentFactory(
+        offering=offering, start=start, end=start + timedelta(minutes=30), code="NAPOLI"
+    )
+    return offering, counter, queue, ticket, booking
+
+
+def test_an_operator_checks_in_calls_and_finishes_without_javascript(client, perugia):
+    offering, operator, counter = perugia
+    start = timezone.now() + timedelta(minutes=5)
+    booking = ConfirmedAppointmentFactory(
+        offering=offering, start=start, end=start + timedelta(minutes=30), language="ar"
+    )
+    client.force_login(operator)
+    desk = offering.desk
+    assert client.get("/desk/")["Location"] == f"/desk/{desk.pk}/"  # one desk: straight there
+    page = client.get(f"/desk/{desk.pk}/?q={booking.code.lower()}").content.decode()
+    assert booking.code in page and "Check in" in page
+    client.post(f"/desk/{desk.pk}/check-in/{booking.pk}/")
+    assert Appointment.objects.get(pk=booking.pk).status == "checked_in"
+    client.post(f"/desk/{desk.pk}/walk-in/", {"queue": Queue.objects.get(desk=desk).pk})
+    assert Ticket.objects.filter(queue__desk=desk).count() == 2
+    client.get(f"/desk/{desk.pk}/?counter={counter.pk}")  # the counter is remembered
+    client.post(f"/desk/{desk.pk}/call-next/", {"counter": counter.pk})
+    called = Ticket.objects.get(status="called")
+    assert called.source == "walk_in"  # the booked visitor's time has not come yet
+    page = client.get(f"/desk/{desk.pk}/").content.decode()
+    assert called.label in page and "Start" in page
+    client.post(f"/desk/{desk.pk}/tickets/{called.pk}/start/")
+    client.post(
+        f"/desk/{desk.pk}/tickets/{called.pk}/update/",
+        {"note": "  needs form 12 ", "interpreter_joined": "on"},
+    )
+    client.post(f"/desk/{desk.pk}/tickets/{called.pk}/finish/")
+    called.refresh_from_db()
+    assert (called.status, called.note, called.interpreter_joined) == (
+        "done",
+        "needs form 12",
+        True,
+    )
+    refused = client.post(f"/desk/{desk.pk}/tickets/{called.pk}/start/", follow=True)
+    assert f"This cannot be done with ticket {called.label} now." in refused.content.decode()
+
+
+def _frontdesk_urls():
+    """Every frontdesk URL pattern, from the URL configuration."""
+    found = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.callback.__module__ == "frontdesk.views":
+                found.append(prefix + str(entry.pattern))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def test_every_console_url_is_404_for_another_citys_desk(client, perugia, napoli):
+    _offering, operator, _counter = perugia
+    offering, counter, queue, ticket, booking = napoli
+    client.force_login(operator)
+    values = {
+        "desk_id": offering.desk.pk,
+        "ticket_id": ticket.pk,
+        "appointment_id": booking.pk,
+        "action": "start",
+    }
+    urls = _frontdesk_urls()
+    assert len(urls) >= 6
+    for pattern in urls:
+        if "<" not in pattern:
+            continue  # the list of the operator's own desks
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
+        data = {"counter": counter.pk, "queue": queue.pk}
+        for response in (client.get(url), client.post(url, data)):
+            assert response.status_code in (404, 405), (url, response.status_code)
+            assert "NAPOLI" not in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting" and Ticket.objects.filter(queue=queue).count() == 1
+    assert Appointment.objects.get(pk=booking.pk).status == "confirmed"
+
+
+def test_the_console_needs_a_login(client, perugia):
+    offering, _operator, _counter = perugia
+    response = client.get(f"/desk/{offering.desk.pk}/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
