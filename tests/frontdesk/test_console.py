@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appointments.models import Appointment
 from frontdesk import services
@@ -15,6 +15,11 @@ from frontdesk.models import Counter, Queue, Ticket
 from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _t(text: str, **values) -> str:
+    with translation.override("it"):  # the console's language here: the site's default
+        return translation.gettext(text) % values if values else translation.gettext(text)
 
 
 @pytest.fixture
@@ -51,7 +56,7 @@ def test_an_operator_checks_in_calls_and_finishes_without_javascript(client, per
     desk = offering.desk
     assert client.get("/desk/")["Location"] == f"/desk/{desk.pk}/"  # one desk: straight there
     page = client.get(f"/desk/{desk.pk}/?q={booking.code.lower()}").content.decode()
-    assert booking.code in page and "Check in" in page
+    assert booking.code in page and _t("Check in") in page
     client.post(f"/desk/{desk.pk}/check-in/{booking.pk}/")
     assert Appointment.objects.get(pk=booking.pk).status == "checked_in"
     client.post(f"/desk/{desk.pk}/walk-in/", {"queue": Queue.objects.get(desk=desk).pk})
@@ -61,7 +66,7 @@ def test_an_operator_checks_in_calls_and_finishes_without_javascript(client, per
     called = Ticket.objects.get(status="called")
     assert called.source == "walk_in"  # the booked visitor's time has not come yet
     page = client.get(f"/desk/{desk.pk}/").content.decode()
-    assert called.label in page and "Start" in page
+    assert called.label in page and _t("Start") in page
     client.post(f"/desk/{desk.pk}/tickets/{called.pk}/start/")
     client.post(
         f"/desk/{desk.pk}/tickets/{called.pk}/update/",
@@ -75,7 +80,8 @@ def test_an_operator_checks_in_calls_and_finishes_without_javascript(client, per
         True,
     )
     refused = client.post(f"/desk/{desk.pk}/tickets/{called.pk}/start/", follow=True)
-    assert f"This cannot be done with ticket {called.label} now." in refused.content.decode()
+    message = _t("This cannot be done with ticket %(ticket)s now.", ticket=called.label)
+    assert message in refused.content.decode()
 
 
 def _frontdesk_urls():

@@ -1,0 +1,52 @@
+"""Demo content of the front desk: counters at every desk, and in Perugia a day in progress
+(people waiting, one being served, a few done)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from appointments.models import Desk
+from frontdesk import services
+from frontdesk.models import Counter, Queue, Ticket
+
+
+def load(*, log) -> None:
+    counters = 0
+    for desk in Desk.objects.filter(queues__isnull=False).distinct():
+        queues = list(Queue.objects.filter(desk=desk))
+        for name in ("Sportello 1", "Sportello 2"):
+            counter, created = Counter.objects.get_or_create(desk=desk, name=name)
+            if created:
+                counter.queues.set(queues)
+                counters += 1
+    log(f"{counters} counters, {_day_in_progress()} demo tickets today")
+
+
+def _day_in_progress() -> int:
+    desk = Desk.objects.filter(city__slug="perugia", queues__isnull=False).order_by("pk").first()
+    now = timezone.now()
+    if desk is None or Ticket.objects.filter(queue__desk=desk, day=services.desk_day(desk, now)):
+        return 0
+    queues = list(Queue.objects.filter(desk=desk).order_by("letter"))
+    counter = Counter.objects.get(desk=desk, name="Sportello 1")
+    made = 0
+    for minutes_ago in (95, 80, 65):  # served earlier today
+        issued = now - timedelta(minutes=minutes_ago)
+        services.walk_in_issue(queue=queues[0], now=issued)
+        called = services.call_next(counter=counter, now=issued)
+        services.start(ticket=called, now=issued)
+        services.finish(ticket=called, now=issued + timedelta(minutes=10))
+        made += 1
+    services.walk_in_issue(queue=queues[0], now=now - timedelta(minutes=30))  # being served
+    services.start(ticket=services.call_next(counter=counter, now=now - timedelta(minutes=20)))
+    made += 1
+    for n, minutes_ago in enumerate((25, 18, 12, 5)):  # waiting
+        services.walk_in_issue(
+            queue=queues[n % len(queues)],
+            now=now - timedelta(minutes=minutes_ago),
+            priority=(n == 2),
+        )
+        made += 1
+    return made

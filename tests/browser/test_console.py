@@ -1,0 +1,97 @@
+"""An operator runs the queue in Chromium, on a tablet and on a phone, with axe on the console."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+from playwright.sync_api import expect
+
+from appointments.models import Appointment
+from frontdesk.models import Counter, Queue, Ticket
+from tests.browser.axe import assert_accessible
+from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
+
+TABLET = {"width": 820, "height": 1180}
+PHONE = {"width": 360, "height": 740}
+
+
+def _t(text: str) -> str:
+    with translation.override("it"):
+        return translation.gettext(text)
+
+
+@pytest.fixture
+def desk(site_url, django_user_model):
+    legal = OfferingFactory(desk__name="Sportello Unico Perugia")
+    OfferingFactory(desk=legal.desk)  # a second queue, B
+    operator = django_user_model.objects.create_user("op", password="pw-op-1234")
+    legal.desk.staff.add(operator)
+    for name in ("Room 1", "Room 2"):
+        Counter.objects.create(desk=legal.desk, name=name).queues.set(
+            Queue.objects.filter(desk=legal.desk)
+        )
+    start = timezone.now() - timedelta(minutes=5)
+    booking = ConfirmedAppointmentFactory(
+        offering=legal, start=start, end=start + timedelta(minutes=30), code="KEPT42"
+    )
+    return legal.desk, booking
+
+
+def _post(page, name: str) -> None:
+    page.get_by_role("button", name=_t(name), exact=True).first.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["tablet", "phone"])
+def test_an_operator_checks_in_calls_marks_a_no_show_transfers_and_parks(
+    page, site_url, desk, viewport
+):
+    desk, booking = desk
+    page.set_viewport_size(viewport)
+    page.goto(f"{site_url}/admin/login/")
+    page.fill("input[name=username]", "op")
+    page.fill("input[name=password]", "pw-op-1234")
+    page.locator("button[type=submit]").click()
+    page.goto(f"{site_url}/desk/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sportello Unico Perugia")
+    page.select_option("#counter", label="Room 1")
+    _post(page, "Use this counter")
+    assert_accessible(page)
+
+    # The booked visitor arrives: found by code, checked in, called first.
+    page.fill("#q", booking.code.lower())
+    # Nothing wider than the screen: a tap lands where the person sees the button.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    _post(page, "Find")
+    _post(page, "Check in")
+    assert Appointment.objects.get(pk=booking.pk).status == "checked_in"
+    page.select_option("#walkin-queue", index=0)
+    _post(page, "Issue a ticket")
+    _post(page, "Call next")
+    expect(page.locator(".ticket-label")).to_have_text("A001")
+    assert_accessible(page)
+    for _ in range(2):
+        _post(page, "Call again")
+    _post(page, "Did not come")  # after three calls
+    assert Appointment.objects.get(pk=booking.pk).status == "no_show"
+
+    # The walk-in: called, started, sent to queue B, then called there and set aside.
+    _post(page, "Call next")
+    expect(page.locator(".ticket-label")).to_have_text("A002")
+    _post(page, "Start")
+    page.select_option("select[name=queue] >> nth=0", index=0)
+    _post(page, "Transfer")
+    _post(page, "Call next")
+    expect(page.locator(".ticket-label")).to_have_text("B001")
+    _post(page, "Set aside")
+    expect(page.locator(".ticket-label")).to_have_count(0)
+    parked = Ticket.objects.get(queue__letter="B")
+    assert (
+        parked.status == "parked"
+        and parked.arrived_at == Ticket.objects.get(queue__letter="A", number=2).arrived_at
+    )
+    _post(page, "Back to the queue")
+    assert Ticket.objects.get(pk=parked.pk).status == "waiting"
+    assert_accessible(page)
