@@ -197,3 +197,19 @@ class Ticket(models.Model):
         for name, value in fields.items():
             setattr(self, name, value)
         self.save(update_fields=changed)
+
+
+class DisplayScreen(models.Model):
+    """The waiting-room screen of a desk: opened with a secret URL, no login. Only the
+    hash of its token is kept; renewing it makes the old URL answer 404."""
+
+    desk = models.OneToOneField(Desk, on_delete=models.CASCADE, related_name="display")
+    token_hash = models.CharField(max_length=64, unique=True)
+    renewed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("waiting-room screen")
+        verbose_name_plural = _("waiting-room screens")
+
+    def __str__(self) -> str:
+        return f"screen of {self.desk}"

@@ -89,3 +89,36 @@ def bookings_today(desk: Desk, *, day: date):
         .select_related("offering__service")
         .order_by("start")
     )
+
+
+def display_desk(token: str) -> Desk:
+    from core.tokens import token_hash
+    from frontdesk.models import DisplayScreen
+
+    screen = (
+        DisplayScreen.objects.filter(token_hash=token_hash(token)).select_related("desk").first()
+    )
+    if screen is None:
+        raise Http404
+    return screen.desk
+
+
+@dataclass(frozen=True)
+class Call:
+    label: str
+    counter: str
+    called_at: datetime
+
+
+def display_calls(desk: Desk, *, day: date, limit: int = 7) -> list[Call]:
+    """The numbers called most recently and where to go: never a name or anything else."""
+    tickets = (
+        Ticket.objects.filter(queue__desk=desk, day=day, called_at__isnull=False)
+        .filter(status__in=[TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.DONE])
+        .select_related("queue", "counter")
+        .order_by("-called_at")[:limit]
+    )
+    return [
+        Call(label=t.label, counter=t.counter.name if t.counter else "", called_at=t.called_at)
+        for t in tickets
+    ]

@@ -342,3 +342,19 @@ def ticket_update(
                 changed.append(name)
         ticket.save(update_fields=changed)
         return ticket
+
+
+# --- The waiting-room screen -----------------------------------------------------------
+
+
+def display_renew(*, desk: Desk, now: datetime | None = None) -> str:
+    """A new secret URL token for the desk's screen (shown once); the old one stops working."""
+    from core import tokens
+    from frontdesk.models import DisplayScreen
+
+    token = tokens.manage_token()
+    DisplayScreen.objects.update_or_create(
+        desk=desk,
+        defaults={"token_hash": tokens.token_hash(token), "renewed_at": now or timezone.now()},
+    )
+    return token

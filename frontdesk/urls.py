@@ -9,6 +9,9 @@ urlpatterns = [
     path("desk/<int:desk_id>/call-next/", views.call_next, name="call_next"),
     path("desk/<int:desk_id>/walk-in/", views.walk_in, name="walk_in"),
     path("desk/<int:desk_id>/check-in/<int:appointment_id>/", views.check_in, name="check_in"),
+    path("desk/<int:desk_id>/display/renew/", views.display_renew, name="display_renew"),
+    path("display/<str:token>/", views.display, name="display"),
+    path("display/<str:token>/calls.json", views.display_calls, name="display_calls"),
     path(
         "desk/<int:desk_id>/tickets/<int:ticket_id>/<slug:action>/",
         views.ticket_action,

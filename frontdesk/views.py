@@ -3,12 +3,14 @@ JavaScript), only for the desks the operator works at (404 for any other)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -172,4 +174,55 @@ def check_in(request, desk_id: int, appointment_id: int):
         messages.error(request, _("This booking cannot be checked in now."))
     else:
         messages.success(request, _("Checked in: ticket %(ticket)s.") % {"ticket": ticket.label})
+    return _back(desk)
+
+
+# --- The waiting-room screen (no login: a secret URL) -----------------------------------
+
+
+def _calls(desk):
+    now = timezone.now()
+    return selectors.display_calls(desk, day=services.desk_day(desk, now))
+
+
+@never_cache
+def display(request, token: str):
+    desk = selectors.display_desk(token)
+    response = render(
+        request,
+        "frontdesk/display.html",
+        {"desk": desk, "calls": _calls(desk), "token": token, "tz": ZoneInfo(desk.time_zone)},
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def display_calls(request, token: str):
+    """What the screen polls every second. Its ETag lets an unchanged answer be a 304
+    (Django's ConditionalGetMiddleware), so a hundred screens cost next to nothing."""
+    desk = selectors.display_desk(token)
+    calls = [
+        {"label": c.label, "counter": c.counter, "at": c.called_at.isoformat()}
+        for c in _calls(desk)
+    ]
+    body = json.dumps({"calls": calls}, separators=(",", ":"))
+    response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = '"' + hashlib.blake2b(body.encode(), digest_size=12).hexdigest() + '"'
+    response["Cache-Control"] = "no-cache"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@staff_only
+@require_POST
+def display_renew(request, desk_id: int):
+    desk = selectors.desk_for(request.user, desk_id)
+    token = services.display_renew(desk=desk)
+    url = request.build_absolute_uri(reverse("frontdesk:display", kwargs={"token": token}))
+    messages.success(
+        request,
+        _("The screen's new address (shown only now; the old one no longer works): %(url)s")
+        % {"url": url},
+    )
     return _back(desk)

@@ -148,7 +148,7 @@ TIME_ZONE = "Europe/Rome"
 LANGUAGE_COOKIE_NAME = "sportello_language"
 # Paths outside the language prefixes (the console, webhooks, short links): a 404 there is
 # answered as such, never redirected to a page under /it/ (core.middleware).
-UNPREFIXED_PATHS = ("/desk/", "/hooks/", "/m/", "/b/")
+UNPREFIXED_PATHS = ("/desk/", "/display/", "/hooks/", "/m/", "/b/")
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

@@ -95,3 +95,25 @@ def test_an_operator_checks_in_calls_marks_a_no_show_transfers_and_parks(
     _post(page, "Back to the queue")
     assert Ticket.objects.get(pk=parked.pk).status == "waiting"
     assert_accessible(page)
+
+
+def test_the_screen_shows_a_call_at_its_next_refresh(page, site_url, desk):
+    from frontdesk import services
+
+    desk, _booking = desk
+    token = services.display_renew(desk=desk)
+    queue = Queue.objects.filter(desk=desk).order_by("letter").first()
+    counter = Counter.objects.get(desk=desk, name="Room 2")
+    services.walk_in_issue(queue=queue)
+    services.walk_in_issue(queue=queue)
+    services.call_next(counter=counter)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.clock.install()
+    page.goto(f"{site_url}/display/{token}/")
+    expect(page.locator("#calls tr.latest td").first).to_have_text("A001")
+    assert_accessible(page)
+    services.finish(ticket=services.start(ticket=Ticket.objects.get(number=1)))
+    services.call_next(counter=counter)
+    page.clock.run_for(1100)  # the screen's next poll, without sleeping
+    expect(page.locator("#calls tr.latest td").first).to_have_text("A002")
+    expect(page.locator("#calls tr")).to_have_count(2)

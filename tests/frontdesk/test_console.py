@@ -108,6 +108,7 @@ def test_every_console_url_is_404_for_another_citys_desk(client, perugia, napoli
         "ticket_id": ticket.pk,
         "appointment_id": booking.pk,
         "action": "start",
+        "token": "not-their-screen",
     }
     urls = _frontdesk_urls()
     assert len(urls) >= 6

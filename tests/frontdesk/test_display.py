@@ -1,0 +1,62 @@
+"""The waiting-room screen: a secret URL, numbers and counters only, cheap when unchanged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from frontdesk import services
+from frontdesk.models import Counter, Queue
+from tests.factories import OfferingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk_with_calls(django_user_model):
+    offering = OfferingFactory()
+    desk = offering.desk
+    operator = django_user_model.objects.create_user("op", password="x")
+    desk.staff.add(operator)
+    counter = Counter.objects.create(desk=desk, name="Stanza 3")
+    counter.queues.set(Queue.objects.filter(desk=desk))
+    queue = Queue.objects.get(desk=desk)
+    services.walk_in_issue(queue=queue, phone="+393471234567")
+    ticket = services.call_next(counter=counter)
+    ticket.note = "private note"
+    ticket.save()
+    return desk, operator, ticket
+
+
+def test_the_screen_shows_numbers_and_counters_and_nothing_personal(client, desk_with_calls):
+    desk, operator, ticket = desk_with_calls
+    client.force_login(operator)
+    renewed = client.post(f"/desk/{desk.pk}/display/renew/", follow=True).content.decode()
+    url = re.search(r"https?://[^ <]+/display/([\w-]+)/", renewed)
+    token = url.group(1)
+    client.logout()
+    page = client.get(f"/display/{token}/").content.decode()
+    assert ticket.label in page and "Stanza 3" in page
+    for secret in ("3471234567", "private note", ticket.queue.service.name):
+        assert secret not in page
+    data = client.get(f"/display/{token}/calls.json")
+    assert data.json() == {
+        "calls": [
+            {"label": ticket.label, "counter": "Stanza 3", "at": ticket.called_at.isoformat()}
+        ]
+    }
+    unchanged = client.get(f"/display/{token}/calls.json", HTTP_IF_NONE_MATCH=data["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    services.recall(ticket=ticket)  # called again: the screen's answer changes
+    assert (
+        client.get(f"/display/{token}/calls.json", HTTP_IF_NONE_MATCH=data["ETag"]).status_code
+        == 200
+    )
+
+    client.force_login(operator)
+    client.post(f"/desk/{desk.pk}/display/renew/")
+    client.logout()
+    assert client.get(f"/display/{token}/").status_code == 404  # the old address is dead
+    assert client.get(f"/display/{token}/calls.json").status_code == 404
+    assert client.get("/display/not-a-token/").status_code == 404
