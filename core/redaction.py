@@ -19,7 +19,7 @@ PHONE_RE = re.compile(
     r"(?<![\w.])(?:\+|00)\d(?:[ -]?\d){6,14}(?!\w|\.\d)|(?<![\w.])3\d(?:[ -]?\d){7,9}(?!\w|\.\d)"
 )
 # The path segment after /manage/ is a bearer secret (``/manage/`` alone is the look-up form).
-SECRET_PATH_RE = re.compile(r"(/manage/|/m/)[^/\s?#\"']+")
+SECRET_PATH_RE = re.compile(r"(/manage/|/m/|/t/|/display/)[^/\s?#\"']+")
 
 
 def redact_secrets(text: str) -> str:

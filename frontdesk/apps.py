@@ -13,6 +13,7 @@ class FrontdeskConfig(AppConfig):
 
     def ready(self) -> None:
         from appointments.models import Offering
+        from frontdesk import notifications  # noqa: F401  (registers its message kind)
 
         post_save.connect(_queue_for_offering, sender=Offering, dispatch_uid="frontdesk-queue")
         post_migrate.connect(_ensure_schedules, sender=self)

@@ -145,6 +145,9 @@ class Ticket(models.Model):
     interpreter_joined = models.BooleanField(_("interpreter or mediator joined"), default=False)
     note = models.CharField(_("internal note"), max_length=200, blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # The secret of the live-position link sent by SMS (only its hash).
+    position_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     issued_at = models.DateTimeField(_("issued"))
     called_at = models.DateTimeField(_("called"), null=True, blank=True)

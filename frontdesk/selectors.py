@@ -122,3 +122,38 @@ def display_calls(desk: Desk, *, day: date, limit: int = 7) -> list[Call]:
         Call(label=t.label, counter=t.counter.name if t.counter else "", called_at=t.called_at)
         for t in tickets
     ]
+
+
+@dataclass(frozen=True)
+class Position:
+    ticket: Ticket
+    ahead: int
+    minutes: int  # estimated wait
+
+
+def position_for(token: str, *, now: datetime) -> Position:
+    """A ticket's place in its line, found by the secret of its link (404 otherwise)."""
+    from core.tokens import token_hash
+    from frontdesk.services import CALL_ORDER
+
+    ticket = (
+        Ticket.objects.filter(position_token_hash=token_hash(token))
+        .select_related("queue__desk")
+        .first()
+    )
+    if ticket is None or not token:
+        raise Http404
+    ahead = 0
+    if ticket.status == TicketStatus.WAITING:
+        line = list(
+            Ticket.objects.filter(queue=ticket.queue, day=ticket.day, status=TicketStatus.WAITING)
+            .order_by(*CALL_ORDER)
+            .values_list("pk", flat=True)
+        )
+        ahead = line.index(ticket.pk) if ticket.pk in line else 0
+    served = Ticket.objects.filter(
+        queue=ticket.queue, day=ticket.day, status=TicketStatus.DONE, started_at__isnull=False
+    ).values_list("started_at", "finished_at")
+    durations = [(end - start).total_seconds() / 60 for start, end in served if end]
+    each = sum(durations) / len(durations) if durations else 15
+    return Position(ticket=ticket, ahead=ahead, minutes=round(ahead * each))

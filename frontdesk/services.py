@@ -82,7 +82,13 @@ def _number(queue: Queue, day: date) -> int:
 
 
 def walk_in_issue(
-    *, queue: Queue, now: datetime | None = None, phone: str = "", priority: bool = False, by=None
+    *,
+    queue: Queue,
+    now: datetime | None = None,
+    phone: str = "",
+    language: str = "",
+    priority: bool = False,
+    by=None,
 ) -> Ticket:
     now = now or timezone.now()
     day = desk_day(queue.desk, now)
@@ -103,6 +109,7 @@ def walk_in_issue(
             issued_at=now,
             priority=priority,
             phone=phone,
+            language=language,
             issued_by=by,
         )
 
@@ -184,6 +191,7 @@ def call_next(*, counter: Counter, now: datetime | None = None) -> Ticket | None
         if ticket is None:
             return None
         ticket.move(TicketStatus.CALLED, now=now, counter=counter, calls=1)
+        turn_near_notify(queues=[ticket.queue], day=ticket.day, now=now)
         return ticket
 
 
@@ -358,3 +366,36 @@ def display_renew(*, desk: Desk, now: datetime | None = None) -> str:
         defaults={"token_hash": tokens.token_hash(token), "renewed_at": now or timezone.now()},
     )
     return token
+
+
+# --- "Your turn is near" -------------------------------------------------------------------
+
+
+def turn_near_notify(*, queues, day: date, now: datetime | None = None) -> int:
+    """Walk-ins with a phone who now have few people ahead get their text (once each), with
+    a new link to their live position. Runs after every call."""
+    from core import tokens
+    from frontdesk import notifications
+
+    now = now or timezone.now()
+    limit = rules()["TURN_NEAR_AHEAD"]
+    sent = 0
+    for queue in queues:
+        line = list(
+            Ticket.objects.filter(queue=queue, day=day, status=TicketStatus.WAITING)
+            .order_by(*CALL_ORDER)
+            .only("pk", "phone", "position_token_hash", "language", "queue")[: limit + 1]
+        )
+        for ahead, ticket in enumerate(line):
+            if not ticket.phone or ticket.position_token_hash:
+                continue  # no phone, or told already
+            token = tokens.manage_token()
+            with transaction.atomic():
+                claimed = Ticket.objects.filter(pk=ticket.pk, position_token_hash="").update(
+                    position_token_hash=tokens.token_hash(token)
+                )
+                if claimed:
+                    ticket.queue = queue
+                    notifications.notify_turn_near(ticket=ticket, token=token, ahead=ahead, now=now)
+                    sent += 1
+    return sent

@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/<int:desk_id>/walk-in/", views.walk_in, name="walk_in"),
     path("desk/<int:desk_id>/check-in/<int:appointment_id>/", views.check_in, name="check_in"),
     path("desk/<int:desk_id>/display/renew/", views.display_renew, name="display_renew"),
+    path("t/<str:token>", views.position, name="position"),
     path("display/<str:token>/", views.display, name="display"),
     path("display/<str:token>/calls.json", views.display_calls, name="display_calls"),
     path(

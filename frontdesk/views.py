@@ -7,19 +7,22 @@ import hashlib
 import json
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from appointments.models import Appointment, InvalidTransition
 from core.digits import ascii_digits
+from core.phones import phone_normalize
 from core.responses import render
 from frontdesk import selectors, services
 from frontdesk.models import InvalidTicketMove, Queue, TicketStatus
@@ -74,6 +77,10 @@ def console(request, desk_id: int):
         "bookings": bookings,
         "query": query,
         "queues": Queue.objects.filter(desk=desk, is_active=True),
+        "languages": [
+            (code, translation.get_language_info(code)["name_local"])
+            for code, _name in settings.LANGUAGES
+        ],
         "no_show_after": services.rules()["NO_SHOW_AFTER_CALLS"],
         "now": now,
         "tz": ZoneInfo(desk.time_zone),  # times on the desk's clock
@@ -150,9 +157,20 @@ def walk_in(request, desk_id: int):
     queue = Queue.objects.filter(desk=desk, pk=request.POST.get("queue") or 0).first()
     if queue is None:
         raise Http404
+    phone, language = request.POST.get("phone", "").strip(), request.POST.get("language", "")
+    if phone:
+        try:
+            phone = phone_normalize(phone)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return _back(desk)
     try:
         ticket = services.walk_in_issue(
-            queue=queue, priority=request.POST.get("priority") == "on", by=request.user
+            queue=queue,
+            phone=phone,
+            language=language if language in dict(settings.LANGUAGES) else "",
+            priority=request.POST.get("priority") == "on",
+            by=request.user,
         )
     except services.QuotaReached:
         messages.error(request, _("No more walk-in tickets today for this queue."))
@@ -226,3 +244,17 @@ def display_renew(request, desk_id: int):
         % {"url": url},
     )
     return _back(desk)
+
+
+@never_cache
+def position(request, token: str):
+    """``/t/<token>``: a walk-in's live place in the line, in their language, no login."""
+    found = selectors.position_for(token, now=timezone.now())
+    with translation.override(found.ticket.language or None):
+        response = render(
+            request,
+            "frontdesk/position.html",
+            {"position": found, "ticket": found.ticket, "status": TicketStatus},
+        )
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -148,7 +148,7 @@ TIME_ZONE = "Europe/Rome"
 LANGUAGE_COOKIE_NAME = "sportello_language"
 # Paths outside the language prefixes (the console, webhooks, short links): a 404 there is
 # answered as such, never redirected to a page under /it/ (core.middleware).
-UNPREFIXED_PATHS = ("/desk/", "/display/", "/hooks/", "/m/", "/b/")
+UNPREFIXED_PATHS = ("/desk/", "/display/", "/hooks/", "/m/", "/b/", "/t/")
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
@@ -299,6 +299,7 @@ SPORTELLO = {
     "FRONTDESK": {
         "LATE_MINUTES": 15,  # a booked visitor later than this queues as a walk-in
         "NO_SHOW_AFTER_CALLS": 3,  # calls before a ticket may be marked as a no-show
+        "TURN_NEAR_AHEAD": 3,  # a walk-in with a phone gets a text when this few are ahead
     },
     # The number people can text START to, shown when their number has opted out.
     "SMS_REPLY_NUMBER": env.str("SMS_REPLY_NUMBER", ""),

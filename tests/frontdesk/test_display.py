@@ -7,7 +7,7 @@ import re
 import pytest
 
 from frontdesk import services
-from frontdesk.models import Counter, Queue
+from frontdesk.models import Counter, Queue, Ticket
 from tests.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,45 @@ def test_the_screen_shows_numbers_and_counters_and_nothing_personal(client, desk
     assert client.get(f"/display/{token}/").status_code == 404  # the old address is dead
     assert client.get(f"/display/{token}/calls.json").status_code == 404
     assert client.get("/display/not-a-token/").status_code == 404
+
+
+def test_a_walk_in_with_a_phone_gets_one_text_when_the_turn_is_near_and_a_live_page(
+    client, django_user_model
+):
+    from messaging.backends import MemoryBackend
+    from messaging.models import Message
+    from messaging.outbox import messages_send_due
+
+    offering = OfferingFactory(desk__city__name="Bari")
+    desk = offering.desk
+    operator = django_user_model.objects.create_user("op2", password="x")
+    desk.staff.add(operator)
+    counter = Counter.objects.create(desk=desk, name="Stanza 1")
+    queue = Queue.objects.get(desk=desk)
+    counter.queues.set([queue])
+    client.force_login(operator)
+    for _ in range(5):
+        services.walk_in_issue(queue=queue)
+    client.post(
+        f"/desk/{desk.pk}/walk-in/", {"queue": queue.pk, "phone": "٣٤٧ ١٢٣ ٤٥٦٧", "language": "ar"}
+    )
+    mine = Ticket.objects.get(phone="+393471234567")
+    assert (mine.label, mine.language) == ("A006", "ar")
+    # 5 ahead, then 4 after the first call: still far.
+    services.finish(ticket=services.start(ticket=services.call_next(counter=counter)))
+    assert not Message.objects.filter(kind="turn_near").exists()
+    services.finish(ticket=services.start(ticket=services.call_next(counter=counter)))
+    services.finish(ticket=services.start(ticket=services.call_next(counter=counter)))
+    # 3 ahead after the second call: the text went then, and only once.
+    [near] = Message.objects.filter(kind="turn_near")
+    assert near.params["ahead"] == 3 and near.to == "+393471234567"
+    messages_send_due()
+    [text] = [sent["body"] for sent in MemoryBackend.outbox]
+    assert text.startswith("Sportello Bari: ") and "A006" in text
+    assert offering.service.name not in text
+    link = re.search(r"/t/([\w-]+)", text).group(0)
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 200 and 'lang="ar"' in page.content.decode()
+    assert "A006" in page.content.decode()
+    assert client.get("/t/not-a-ticket").status_code == 404

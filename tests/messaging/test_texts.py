@@ -82,13 +82,25 @@ def _all_texts(offering, language: str) -> dict[str, str]:
         params={"city": CITY, "desk_phone": offering.desk.phone},
     )
     texts["reply"] = message_text(reply)
+    from frontdesk import notifications as desk_notifications
+    from frontdesk.models import Queue
+    from frontdesk.services import walk_in_issue
+
+    ticket = walk_in_issue(
+        queue=Queue.objects.get(desk=offering.desk),
+        phone=appointment.phone,
+        language=language,
+        now=now,
+    )
+    desk_notifications.notify_turn_near(ticket=ticket, token=token, ahead=3, now=now)
+    texts["turn_near"] = sms_text(Message.objects.get(kind="turn_near", language=language))
     return texts
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_text_fits_in_its_segments(long_names, language):
     texts = _all_texts(long_names, language)
-    assert len(texts) == 8, sorted(texts)
+    assert len(texts) == 9, sorted(texts)
     for kind, text in texts.items():
         assert text.startswith(f"Sportello {CITY}: "), (kind, text)
         assert "legal" not in text.lower() and "Consulenza" not in text, (kind, text)
