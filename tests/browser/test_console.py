@@ -32,7 +32,8 @@ def desk(site_url, django_user_model):
         Counter.objects.create(desk=legal.desk, name=name).queues.set(
             Queue.objects.filter(desk=legal.desk)
         )
-    start = timezone.now() - timedelta(minutes=5)
+    now = timezone.localtime()  # the desk's clock (Europe/Rome), so that it stays today
+    start = max(now - timedelta(minutes=5), now.replace(hour=0, minute=0, second=0))
     booking = ConfirmedAppointmentFactory(
         offering=legal, start=start, end=start + timedelta(minutes=30), code="KEPT42"
     )
