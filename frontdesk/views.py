@@ -250,7 +250,7 @@ def display_renew(request, desk_id: int):
 def position(request, token: str):
     """``/t/<token>``: a walk-in's live place in the line, in their language, no login."""
     found = selectors.position_for(token, now=timezone.now())
-    with translation.override(found.ticket.language or None):
+    with translation.override(found.ticket.language or settings.LANGUAGE_CODE):
         response = render(
             request,
             "frontdesk/position.html",
