@@ -41,6 +41,12 @@ for _model, _policy in POLICIES.items():
     register_permission_policy(_model, _policy)
 
 
+def desk_scoped_register(model, *, desk_path: str) -> None:
+    """Another app's model whose admin screens are narrowed to the user's desks."""
+    POLICIES[model] = DeskScopedPermissionPolicy(model, desk_path=desk_path)
+    register_permission_policy(model, POLICIES[model])
+
+
 def scoped(model, queryset, user):
     return POLICIES[model].scoped(queryset, user)
 

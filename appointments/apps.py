@@ -62,17 +62,6 @@ def _ensure_schedules(**kwargs) -> None:
 
 
 def _ensure_groups(**kwargs) -> None:
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
+    from core.groups import groups_ensure
 
-    # Our post_migrate runs before auth's for the same apps: make sure permissions exist.
-    for label in ("appointments", "wagtailadmin"):
-        create_permissions(apps.get_app_config(label), verbosity=0)
-    for name, perms in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    groups_ensure(("appointments", "wagtailadmin"), GROUP_PERMISSIONS)

@@ -1,12 +1,15 @@
-"""Django's LocaleMiddleware, minus one guess for paths that live outside the languages.
+"""Project middleware: staff idle logout, and Django's LocaleMiddleware minus one guess.
 
-On a 404 Django tries the path again under the language prefix and redirects there when
+The guess, for paths that live outside the languages: on a 404 Django tries the path again under the language prefix and redirects there when
 that would resolve, and Wagtail's catch-all resolves every path: the staff console, the
 webhooks and the short links would answer "not yours" or "not found" with a redirect to a
 public page instead. Their 404 stays a 404.
 """
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -19,3 +22,36 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", translation.get_language())
             return response
         return super().process_response(request, response)
+
+
+class StaffIdleMiddleware:
+    """Staff are logged out after ``STAFF_IDLE_MINUTES`` without doing anything.
+
+    What counts is what a person does: a request marked ``Sportello-Refresh: 1`` (the
+    console refreshing itself in the background) neither counts as activity nor saves the
+    session, so a console left open on an unattended tablet still logs out. Every staff
+    response says how many seconds are left (``Sportello-Idle-Left``), so the page warns
+    before it happens.
+    """
+
+    KEY = "_active_at"
+    HEADER = "Sportello-Idle-Left"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        limit = int(settings.SPORTELLO["STAFF_IDLE_MINUTES"]) * 60
+        now = int(time.time())
+        last = request.session.get(self.KEY)
+        if last is not None and now - last > limit:
+            logout(request)  # flushes the session; the view sees an anonymous visitor
+            return self.get_response(request)
+        if not request.headers.get("Sportello-Refresh") and (last is None or now - last >= 30):
+            request.session[self.KEY] = last = now  # at most one session write per 30 s
+        response = self.get_response(request)
+        response.headers[self.HEADER] = str(max(0, limit - (now - (last or now))))
+        return response

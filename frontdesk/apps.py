@@ -6,6 +6,19 @@ PERIODIC_TASKS = [
     ("frontdesk.tasks.days_end", 60),
 ]
 
+# Operators run the day at their desks' counters; desk managers also set up queues and
+# counters, and may call a ticket out of order (which is logged).
+GROUP_PERMISSIONS = {
+    "Operators": ["frontdesk.view_queue", "frontdesk.view_counter"],
+    "Desk managers": [
+        "wagtailadmin.access_admin",
+        "frontdesk.view_queue",
+        "frontdesk.change_queue",
+        *(f"frontdesk.{action}_counter" for action in ("add", "change", "delete", "view")),
+        "frontdesk.call_out_of_order",
+    ],
+}
+
 
 class FrontdeskConfig(AppConfig):
     name = "frontdesk"
@@ -17,6 +30,7 @@ class FrontdeskConfig(AppConfig):
 
         post_save.connect(_queue_for_offering, sender=Offering, dispatch_uid="frontdesk-queue")
         post_migrate.connect(_ensure_schedules, sender=self)
+        post_migrate.connect(_ensure_groups, sender=self)
 
 
 def _queue_for_offering(sender, instance, created, raw=False, **kwargs) -> None:
@@ -32,3 +46,9 @@ def _ensure_schedules(**kwargs) -> None:
     from core.schedules import schedules_ensure
 
     schedules_ensure("frontdesk.tasks.", PERIODIC_TASKS)
+
+
+def _ensure_groups(**kwargs) -> None:
+    from core.groups import groups_ensure
+
+    groups_ensure(("frontdesk", "wagtailadmin"), GROUP_PERMISSIONS)

@@ -10,6 +10,7 @@ from django.db.models import Count, Min, Q
 from django.http import Http404
 
 from appointments.models import Appointment, Desk
+from appointments.models.booking import BOOKED_STATUSES
 from frontdesk.models import Counter, Queue, Ticket, TicketStatus
 
 
@@ -89,6 +90,48 @@ def bookings_today(desk: Desk, *, day: date):
         .select_related("offering__service")
         .order_by("start")
     )
+
+
+def bookings_find(desk: Desk, query: str, *, now: datetime, limit: int = 20):
+    """The desk's bookings from today on with this booking code, or a phone number ending in
+    these digits (at least six of them: a few digits would list strangers)."""
+    query = query.strip()
+    digits = "".join(ch for ch in query if ch.isdigit())
+    match = Q(code__iexact=query.replace(" ", ""))
+    if len(digits) >= 6:
+        match |= Q(phone__endswith=digits)
+    since = datetime.combine(now.astimezone(ZoneInfo(desk.time_zone)).date(), time.min)
+    return (
+        Appointment.objects.filter(
+            match,
+            offering__desk=desk,
+            start__gte=since.replace(tzinfo=ZoneInfo(desk.time_zone)),
+            status__in=[Appointment.Status.CONFIRMED, Appointment.Status.CHECKED_IN],
+        )
+        .select_related("offering__service")
+        .order_by("start")[:limit]
+    )
+
+
+ENDED_BOOKING_STATUSES = (
+    Appointment.Status.CANCELLED,
+    Appointment.Status.SERVED,
+    Appointment.Status.NO_SHOW,
+    Appointment.Status.NOT_SERVED,
+)
+
+
+def booking_for(desk: Desk, appointment_id: int) -> Appointment:
+    """One of the desk's bookings (a hold, or an offer not taken, is nobody's booking: 404)."""
+    appointment = (
+        Appointment.objects.filter(pk=appointment_id, offering__desk=desk)
+        .filter(status__in=[*BOOKED_STATUSES, *ENDED_BOOKING_STATUSES])
+        .select_related("offering__service", "offering__desk")
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    return appointment
 
 
 def display_desk(token: str) -> Desk:

@@ -195,6 +195,41 @@ def call_next(*, counter: Counter, now: datetime | None = None) -> Ticket | None
         return ticket
 
 
+def call_out_of_order(
+    *, counter: Counter, ticket: Ticket, by, now: datetime | None = None
+) -> Ticket:
+    """Calls one waiting ticket of the desk before its turn (the view checks the permission).
+    Logged in Wagtail's history with who called it, from which counter, and how many people
+    it passed over."""
+    from wagtail.log_actions import log
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_objects([f"call:{counter.desk_id}"])
+        if Ticket.objects.filter(
+            counter=counter, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]
+        ).exists():
+            raise CounterBusy()
+        ticket = _locked(ticket)
+        if ticket.queue.desk_id != counter.desk_id or ticket.status != TicketStatus.WAITING:
+            raise InvalidTicketMove("Only a waiting ticket of the counter's desk is called.")
+        queues = {ticket.queue_id, *counter.queues.values_list("pk", flat=True)}
+        line = list(waiting_in(queues, day=ticket.day, now=now).values_list("pk", flat=True))
+        passed_over = line.index(ticket.pk) if ticket.pk in line else len(line)
+        ticket.move(TicketStatus.CALLED, now=now, counter=counter, calls=1)
+        log(
+            instance=ticket,
+            action=OUT_OF_ORDER_ACTION,
+            user=by,
+            data={"counter": counter.name, "passed_over": passed_over},
+        )
+        turn_near_notify(queues=[ticket.queue], day=ticket.day, now=now)
+        return ticket
+
+
+OUT_OF_ORDER_ACTION = "frontdesk.call_out_of_order"
+
+
 def _locked(ticket: Ticket) -> Ticket:
     """The ticket, locked (its booking is read alongside, not locked: its own transitions
     check themselves)."""

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from appointments import urls as _booking_urls  # noqa: F401  (registers the slot converter)
 from frontdesk import views
 
 app_name = "frontdesk"
@@ -10,6 +11,18 @@ urlpatterns = [
     path("desk/<int:desk_id>/walk-in/", views.walk_in, name="walk_in"),
     path("desk/<int:desk_id>/check-in/<int:appointment_id>/", views.check_in, name="check_in"),
     path("desk/<int:desk_id>/display/renew/", views.display_renew, name="display_renew"),
+    path("desk/<int:desk_id>/day/", views.day_list, name="day_list"),
+    path("desk/<int:desk_id>/bookings/<int:appointment_id>/", views.booking, name="booking"),
+    path(
+        "desk/<int:desk_id>/bookings/<int:appointment_id>/cancel/",
+        views.booking_cancel,
+        name="booking_cancel",
+    ),
+    path(
+        "desk/<int:desk_id>/bookings/<int:appointment_id>/move/<slot:start>/",
+        views.booking_move,
+        name="booking_move",
+    ),
     path("t/<str:token>", views.position, name="position"),
     path("display/<str:token>/", views.display, name="display"),
     path("display/<str:token>/calls.json", views.display_calls, name="display_calls"),

@@ -5,24 +5,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from appointments import selectors as booking_selectors
 from appointments.models import Appointment, InvalidTransition
+from appointments.services.booking import appointment_cancel, appointment_reschedule
+from appointments.services.errors import BookingError, SlotTaken
 from core.digits import ascii_digits
-from core.phones import phone_normalize
+from core.formatting import format_short_day, format_time
+from core.phones import phone_mask, phone_normalize
 from core.responses import render
 from frontdesk import selectors, services
 from frontdesk.models import InvalidTicketMove, Queue, TicketStatus
@@ -53,11 +58,16 @@ def console(request, desk_id: int):
     counter = selectors.counter_for(desk, request.session.get(COUNTER_KEY.format(desk.pk)))
     tickets = list(selectors.tickets_today(desk, day=day))
     query = ascii_digits(request.GET.get("q", "")).strip()
-    bookings = selectors.bookings_today(desk, day=day)
     if query:
-        bookings = bookings.filter(
-            Q(code__iexact=query) | Q(phone__endswith=query.replace(" ", ""))
-        )
+        bookings = list(selectors.bookings_find(desk, query, now=now))
+    else:
+        bookings = list(selectors.bookings_today(desk, day=day))
+    board = selectors.queue_board(desk, day=day, now=now)
+    etag = _console_etag(request, counter, tickets, board, bookings, now)
+    if request.headers.get("Sportello-Refresh"):  # the page refreshing itself: often a 304
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
     context = {
         "desk": desk,
         "counters": desk.counters.filter(is_active=True),
@@ -72,9 +82,14 @@ def console(request, desk_id: int):
             ),
             None,
         ),
-        "board": selectors.queue_board(desk, day=day, now=now),
+        "board": board,
         "waiting": [t for t in tickets if t.status in (TicketStatus.WAITING, TicketStatus.PARKED)],
         "bookings": bookings,
+        "check_in_ids": {
+            b.pk
+            for b in bookings
+            if b.status == Appointment.Status.CONFIRMED and services.desk_day(desk, b.start) == day
+        },
         "query": query,
         "queues": Queue.objects.filter(desk=desk, is_active=True),
         "languages": [
@@ -82,10 +97,38 @@ def console(request, desk_id: int):
             for code, _name in settings.LANGUAGES
         ],
         "no_show_after": services.rules()["NO_SHOW_AFTER_CALLS"],
+        "refresh_seconds": CONSOLE_REFRESH_SECONDS,
+        "etag": etag,
+        "idle_seconds": settings.SPORTELLO["STAFF_IDLE_MINUTES"] * 60,
         "now": now,
         "tz": ZoneInfo(desk.time_zone),  # times on the desk's clock
     }
-    return render(request, "frontdesk/console.html", context)
+    response = render(request, "frontdesk/console.html", context)
+    response["ETag"] = etag
+    return response
+
+
+CONSOLE_REFRESH_SECONDS = 10
+
+
+def _console_etag(request, counter, tickets, board, bookings, now) -> str:
+    """What the console shows, as a fingerprint: the same page gets the same ETag (the page
+    itself differs each time by its CSRF token), and a refresh that would show nothing new
+    is a 304 that renders nothing."""
+    state = (
+        request.user.pk,
+        translation.get_language(),
+        counter.pk if counter else None,
+        now.replace(second=0, microsecond=0).isoformat(),  # the waits shown in minutes
+        [
+            (t.pk, t.status, t.calls, t.counter_id, t.priority, t.note, t.interpreter_joined)
+            for t in tickets
+        ],
+        [(line.queue.pk, line.waiting) for line in board],
+        [(b.pk, b.status, b.start.isoformat()) for b in bookings],
+    )
+    digest = hashlib.blake2b(repr(state).encode(), digest_size=12).hexdigest()
+    return f'"{digest}"'
 
 
 def _back(desk):
@@ -129,6 +172,8 @@ def ticket_action(request, desk_id: int, ticket_id: int, action: str):
     try:
         if action in ACTIONS:
             ACTIONS[action](ticket=ticket)
+        elif action == "call":
+            return _call_out_of_order(request, desk, ticket)
         elif action == "transfer":
             to = Queue.objects.filter(desk=desk, pk=request.POST.get("queue") or 0).first()
             if to is None:
@@ -147,6 +192,21 @@ def ticket_action(request, desk_id: int, ticket_id: int, action: str):
         messages.error(
             request, _("This cannot be done with ticket %(ticket)s now.") % {"ticket": ticket.label}
         )
+    return _back(desk)
+
+
+def _call_out_of_order(request, desk, ticket):
+    if not request.user.has_perm("frontdesk.call_out_of_order"):
+        raise PermissionDenied
+    counter = selectors.counter_for(desk, request.POST.get("counter"))
+    if counter is None:
+        raise Http404
+    try:
+        services.call_out_of_order(counter=counter, ticket=ticket, by=request.user)
+    except services.CounterBusy:
+        messages.error(request, _("Finish the current ticket first."))
+    else:
+        messages.success(request, _("Called %(ticket)s.") % {"ticket": ticket.label})
     return _back(desk)
 
 
@@ -193,6 +253,114 @@ def check_in(request, desk_id: int, appointment_id: int):
     else:
         messages.success(request, _("Checked in: ticket %(ticket)s.") % {"ticket": ticket.label})
     return _back(desk)
+
+
+# --- Bookings by phone, and the day's list on paper ----------------------------------------
+
+
+@staff_only
+@never_cache
+def booking(request, desk_id: int, appointment_id: int):
+    """A person calls: the operator finds their booking, and cancels it or moves it to a
+    free time of the same service; the person gets the usual text either way."""
+    desk = selectors.desk_for(request.user, desk_id)
+    appointment = selectors.booking_for(desk, appointment_id)
+    now = timezone.now()
+    changeable = appointment.status == Appointment.Status.CONFIRMED and appointment.start > now
+    slots = []
+    if changeable:
+        slots = [
+            slot
+            for slot in booking_selectors.offering_slots(offering=appointment.offering, now=now)
+            if slot.start != appointment.start
+        ][:MOVE_CHOICES]
+    return render(
+        request,
+        "frontdesk/booking.html",
+        {
+            "desk": desk,
+            "appointment": appointment,
+            "changeable": changeable,
+            "slots": slots,
+            "phone": phone_mask(appointment.phone) if appointment.phone else "",
+            "tz": ZoneInfo(desk.time_zone),
+        },
+    )
+
+
+MOVE_CHOICES = 24  # the next free times offered on the phone
+
+
+def _booking_back(desk, appointment):
+    return redirect("frontdesk:booking", desk_id=desk.pk, appointment_id=appointment.pk)
+
+
+@staff_only
+@require_POST
+def booking_cancel(request, desk_id: int, appointment_id: int):
+    desk = selectors.desk_for(request.user, desk_id)
+    appointment = selectors.booking_for(desk, appointment_id)
+    try:
+        appointment_cancel(appointment=appointment, by=request.user)
+    except BookingError:
+        messages.error(request, _("This booking can no longer be cancelled."))
+    else:
+        messages.success(request, _("Booking %(code)s cancelled.") % {"code": appointment.code})
+    return _booking_back(desk, appointment)
+
+
+@staff_only
+@require_POST
+def booking_move(request, desk_id: int, appointment_id: int, start):
+    desk = selectors.desk_for(request.user, desk_id)
+    appointment = selectors.booking_for(desk, appointment_id)
+    try:
+        appointment = appointment_reschedule(appointment=appointment, start=start)
+    except SlotTaken:
+        messages.error(request, _("That time was just taken. Choose another one."))
+    except BookingError:
+        messages.error(request, _("This booking can no longer be moved."))
+    else:
+        tz = ZoneInfo(desk.time_zone)
+        when = (
+            f"{format_short_day(appointment.start, tz=tz)} {format_time(appointment.start, tz=tz)}"
+        )
+        messages.success(
+            request,
+            _("Booking %(code)s moved to %(when)s.") % {"code": appointment.code, "when": when},
+        )
+    return _booking_back(desk, appointment)
+
+
+@staff_only
+@never_cache
+def day_list(request, desk_id: int):
+    """The day's bookings on one printable page, for when the network is down: time, code,
+    name, the end of the phone number, service and interpreter, and a box to tick."""
+    desk = selectors.desk_for(request.user, desk_id)
+    today = services.desk_day(desk, timezone.now())
+    try:
+        day = date.fromisoformat(ascii_digits(request.GET.get("day", "")))
+    except ValueError:
+        day = today
+    if not today <= day <= today + timedelta(days=7):
+        day = today
+    rows = [
+        (b, phone_mask(b.phone) if b.phone else "")
+        for b in selectors.bookings_today(desk, day=day).select_related("offering__desk")
+    ]
+    return render(
+        request,
+        "frontdesk/day_list.html",
+        {
+            "desk": desk,
+            "day": day,
+            "rows": rows,
+            "tomorrow": today + timedelta(days=1),
+            "today": today,
+            "tz": ZoneInfo(desk.time_zone),
+        },
+    )
 
 
 # --- The waiting-room screen (no login: a secret URL) -----------------------------------

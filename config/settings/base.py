@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.StaffIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -296,6 +297,9 @@ SPORTELLO = {
         "TIMEOUT": 10,
         "API_BASE": env.str("TWILIO_API_BASE", ""),  # benchmarks: a local fake Twilio
     },
+    # Staff who do nothing for this long are logged out (the console warns two minutes
+    # before; its background refreshes do not count as doing something).
+    "STAFF_IDLE_MINUTES": env.int("STAFF_IDLE_MINUTES", 30),
     "FRONTDESK": {
         "LATE_MINUTES": 15,  # a booked visitor later than this queues as a walk-in
         "NO_SHOW_AFTER_CALLS": 3,  # calls before a ticket may be marked as a no-show

@@ -6,11 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone, translation
 
 from appointments.models import Appointment
-from frontdesk import services
+from frontdesk import services, views
 from frontdesk.models import Counter, Queue, Ticket
 from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
 
@@ -108,19 +109,23 @@ def test_every_console_url_is_404_for_another_citys_desk(client, perugia, napoli
         "desk_id": offering.desk.pk,
         "ticket_id": ticket.pk,
         "appointment_id": booking.pk,
-        "action": "start",
         "token": "not-their-screen",
+        "start": (booking.start + timedelta(days=1)).strftime("%Y%m%dT%H%MZ"),
     }
+    actions = [*views.ACTIONS, "call", "transfer", "update"]
+    operator.user_permissions.add(Permission.objects.get(codename="call_out_of_order"))
     urls = _frontdesk_urls()
-    assert len(urls) >= 6
+    assert len(urls) >= 10
     for pattern in urls:
         if "<" not in pattern:
             continue  # the list of the operator's own desks
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
-        data = {"counter": counter.pk, "queue": queue.pk}
-        for response in (client.get(url), client.post(url, data)):
-            assert response.status_code in (404, 405), (url, response.status_code)
-            assert "NAPOLI" not in response.content.decode()
+        for action in actions if "<slug:action>" in pattern else [""]:
+            values["action"] = action
+            url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
+            data = {"counter": counter.pk, "queue": queue.pk}
+            for response in (client.get(url), client.post(url, data)):
+                assert response.status_code in (404, 405), (url, response.status_code)
+                assert "NAPOLI" not in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == "waiting" and Ticket.objects.filter(queue=queue).count() == 1
     assert Appointment.objects.get(pk=booking.pk).status == "confirmed"

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from wagtail.models import ModelLogEntry
 
 from appointments.models import Appointment
 from frontdesk import services
@@ -146,6 +147,31 @@ def test_recall_no_show_after_three_calls_park_resume_and_transfer(desk_setup):
     assert Ticket.objects.get(pk=resumed.pk).status == "transferred"
     with pytest.raises(InvalidTicketMove):
         services.start(ticket=Ticket.objects.get(pk=resumed.pk))  # ended: no way back
+
+
+def test_a_ticket_called_out_of_order_is_logged_with_who_and_how_many_it_passed(
+    desk_setup, django_user_model
+):
+    legal, _health, (a, b), counter = desk_setup
+    lead = django_user_model.objects.create_user("lead")
+    first, second = (services.walk_in_issue(queue=a, now=_at(9, m)) for m in (0, 1))
+    other_queue = services.walk_in_issue(queue=b, now=_at(9, 2))
+    with pytest.raises(InvalidTicketMove):  # only a waiting ticket
+        services.call_out_of_order(
+            counter=counter, ticket=services.park(ticket=first, now=_at(9, 3)), by=lead
+        )
+    services.resume(ticket=first, now=_at(9, 3))
+    called = services.call_out_of_order(counter=counter, ticket=other_queue, by=lead, now=_at(9, 5))
+    assert (called.status, called.counter, called.calls) == ("called", counter, 1)
+    entry = ModelLogEntry.objects.get(action="frontdesk.call_out_of_order")
+    assert (entry.user, entry.label, entry.object_id) == (lead, "B001", str(called.pk))
+    assert entry.data == {"counter": "Room 1", "passed_over": 2}  # A001 and A002 waited longer
+    with pytest.raises(services.CounterBusy):
+        services.call_out_of_order(counter=counter, ticket=second, by=lead, now=_at(9, 6))
+    elsewhere = Counter.objects.create(desk=OfferingFactory().desk, name="Far away")
+    with pytest.raises(InvalidTicketMove):  # another desk's ticket
+        services.call_out_of_order(counter=elsewhere, ticket=second, by=lead, now=_at(9, 6))
+    assert Ticket.objects.get(pk=second.pk).status == "waiting"
 
 
 def test_the_days_end_closes_what_is_open_and_never_calls_it_a_no_show(desk_setup):

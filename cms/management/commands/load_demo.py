@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from appointments.models import Desk, PartnerOrganisation
+from appointments.models import City, Desk, PartnerOrganisation
 
 PROJECT_APPS = ("appointments", "frontdesk", "cms")
 DEMO_STAFF_CITY = "perugia"
@@ -26,9 +26,12 @@ DEMO_USERS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "admin": ("sportello-admin", (), True),
     "editor": ("sportello-editor", ("Editors",), False),
     "operator": ("sportello-operator", ("Operators",), False),
+    "manager": ("sportello-manager", ("Operators", "Desk managers"), False),
     "partner": ("sportello-partner", ("Partners",), False),
 }
 DEMO_PARTNER = "Associazione Accoglienza Perugia"
+# Every other city's desks have their own operator: operator-<city>, this password.
+CITY_OPERATOR_PASSWORD = DEMO_USERS["operator"][0]  # demo only, like the others
 
 
 class Command(BaseCommand):
@@ -55,12 +58,17 @@ class Command(BaseCommand):
         if not options["quiet_logins"]:
             self.stdout.write(
                 self.style.SUCCESS(
-                    "Demo logins (admin at /admin/; editor, operator and partner work in Perugia):"
+                    "Demo logins (admin at /admin/; editor, operator, manager and partner work "
+                    "in Perugia):"
                 )
             )
             for username, (password, groups, _su) in DEMO_USERS.items():
                 role = ", ".join(groups) or "superuser"
                 self.stdout.write(f"  {username:<9} {password:<20} {role}")
+            self.stdout.write(
+                f"  operator-<city> (operator-napoli, operator-torino ...) "
+                f"{CITY_OPERATOR_PASSWORD}: the operator of that city's desks"
+            )
 
     def _users(self) -> None:
         user_model = get_user_model()
@@ -83,3 +91,14 @@ class Command(BaseCommand):
             elif not is_superuser:  # staff see only their own desks: they work in Perugia
                 for desk in perugia:
                     desk.staff.add(user)
+        operators = Group.objects.get(name="Operators")
+        for city in City.objects.exclude(slug=DEMO_STAFF_CITY):
+            user, created = user_model.objects.get_or_create(
+                username=f"operator-{city.slug}", defaults={"is_staff": True}
+            )
+            if created:
+                user.set_password(CITY_OPERATOR_PASSWORD)
+                user.save()
+            user.groups.add(operators)
+            for desk in city.desks.all():
+                desk.staff.add(user)

@@ -1,0 +1,158 @@
+"""What else an operator does at the console: a call out of order, a booking changed for a
+person on the phone, the day's list on paper, a console that refreshes itself cheaply and
+logs out when left alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone, translation
+from wagtail.models import ModelLogEntry
+
+from appointments import selectors as booking_selectors
+from appointments.converters import SlotStartConverter
+from frontdesk import services
+from frontdesk.models import Counter, Queue, Ticket
+from messaging.models import Message
+from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
+
+pytestmark = pytest.mark.django_db
+slot_url = SlotStartConverter().to_url
+
+
+def _t(text: str, **values) -> str:
+    with translation.override("it"):
+        return translation.gettext(text) % values if values else translation.gettext(text)
+
+
+@pytest.fixture
+def desk(django_user_model):
+    offering = OfferingFactory(desk__city__name="Perugia", desk__city__slug="perugia")
+    operator = django_user_model.objects.create_user("op", password="x")
+    operator.groups.add(Group.objects.get(name="Operators"))
+    offering.desk.staff.add(operator)
+    counter = Counter.objects.create(desk=offering.desk, name="Room 1")
+    counter.queues.set(Queue.objects.filter(desk=offering.desk))
+    return offering, operator, counter
+
+
+def test_calling_out_of_order_needs_the_permission_and_is_logged(client, desk):
+    offering, operator, counter = desk
+    queue = Queue.objects.get(desk=offering.desk)
+    first, second = services.walk_in_issue(queue=queue), services.walk_in_issue(queue=queue)
+    client.force_login(operator)
+    console = f"/desk/{offering.desk.pk}/"
+    client.get(f"{console}?counter={counter.pk}")
+    call_second = f"{console}tickets/{second.pk}/call/"
+    assert (
+        _t("Call %(ticket)s now", ticket=second.label) not in client.get(console).content.decode()
+    )
+    assert client.post(call_second, {"counter": counter.pk}).status_code == 403
+    assert Ticket.objects.get(pk=second.pk).status == "waiting"
+
+    operator.groups.add(Group.objects.get(name="Desk managers"))  # holds the permission
+    operator = type(operator).objects.get(pk=operator.pk)  # permissions are cached per object
+    client.force_login(operator)
+    page = client.get(console).content.decode()
+    assert _t("Call %(ticket)s now", ticket=second.label) in page
+    client.post(call_second, {"counter": counter.pk})
+    assert Ticket.objects.get(pk=second.pk).status == "called"
+    assert Ticket.objects.get(pk=first.pk).status == "waiting"
+    entry = ModelLogEntry.objects.get(action="frontdesk.call_out_of_order")
+    assert entry.user == operator and entry.data["passed_over"] == 1
+
+
+def test_a_booking_is_moved_and_cancelled_for_a_person_on_the_phone(client, desk):
+    offering, operator, _counter = desk
+    start = booking_selectors.offering_slots(offering=offering)[-1].start  # a real slot
+    booking = ConfirmedAppointmentFactory(
+        offering=offering, start=start, end=start + timedelta(minutes=30), phone="+393471234567"
+    )
+    client.force_login(operator)
+    base = f"/desk/{offering.desk.pk}/"
+    assert booking.code in client.get(base, {"q": "347 123 4567"}).content.decode()
+    assert booking.code in client.get(base, {"q": "٣٤٧١٢٣٤٥٦٧"}).content.decode()
+    assert booking.code not in client.get(base, {"q": "4567"}).content.decode()  # too few
+
+    page = client.get(f"{base}bookings/{booking.pk}/").content.decode()
+    assert "+393471234567" not in page and "567" in page  # masked: the end is enough
+    assert _t("Cancel this booking") in page
+    new = next(
+        slot.start
+        for slot in booking_selectors.offering_slots(offering=offering)
+        if slot.start != start
+    )
+    moved = client.post(f"{base}bookings/{booking.pk}/move/{slot_url(new)}/", follow=True)
+    said = _t("Booking %(code)s moved to %(when)s.", code=booking.code, when="@")
+    assert said.split("@")[0] in moved.content.decode()
+    booking.refresh_from_db()
+    assert booking.start == new and booking.status == "confirmed"
+    assert Message.objects.filter(dedupe_key__startswith=f"appt:{booking.pk}:moved:").exists()
+
+    taken = ConfirmedAppointmentFactory(offering=offering, start=start)
+    again = client.post(f"{base}bookings/{booking.pk}/move/{slot_url(taken.start)}/", follow=True)
+    assert _t("That time was just taken. Choose another one.") in again.content.decode()
+
+    client.post(f"{base}bookings/{booking.pk}/cancel/")
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancelled_by) == ("cancelled", operator)
+    assert Message.objects.filter(dedupe_key=f"appt:{booking.pk}:cancelled").exists()
+    page = client.get(f"{base}bookings/{booking.pk}/").content.decode()
+    assert _t("This booking can no longer be changed here.") in page
+    refused = client.post(f"{base}bookings/{booking.pk}/cancel/", follow=True)
+    assert _t("This booking can no longer be cancelled.") in refused.content.decode()
+
+
+def test_the_days_list_prints_todays_bookings_without_whole_numbers(client, desk):
+    offering, operator, _counter = desk
+    now = timezone.localtime()
+    start = min(now + timedelta(minutes=5), now.replace(hour=23, minute=30))
+    today = ConfirmedAppointmentFactory(
+        offering=offering, start=start, end=start + timedelta(minutes=30), name="Amina"
+    )
+    later = ConfirmedAppointmentFactory(offering=offering, start=start + timedelta(days=2))
+    client.force_login(operator)
+    page = client.get(f"/desk/{offering.desk.pk}/day/").content.decode()
+    assert today.code in page and "Amina" in page and later.code not in page
+    assert today.phone not in page and today.phone[-3:] in page
+    assert client.get(f"/desk/{offering.desk.pk}/day/", {"day": "not a day"}).status_code == 200
+
+
+def test_a_background_refresh_is_a_304_until_something_changes(client, desk):
+    offering, operator, _counter = desk
+    client.force_login(operator)
+    url = f"/desk/{offering.desk.pk}/"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag.strip('"') in first.content.decode()  # the page knows its own ETag
+    refresh = {"HTTP_SPORTELLO_REFRESH": "1", "HTTP_IF_NONE_MATCH": etag}
+    assert client.get(url, **refresh).status_code == 304
+    services.walk_in_issue(queue=Queue.objects.get(desk=offering.desk))
+    changed = client.get(url, **refresh)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "A001" in changed.content.decode()
+
+
+def test_staff_idle_for_too_long_are_logged_out_and_background_refreshes_do_not_count(
+    client, desk, settings, monkeypatch
+):
+    offering, operator, _counter = desk
+    settings.SPORTELLO = {**settings.SPORTELLO, "STAFF_IDLE_MINUTES": 10}
+    clock = [1_000_000.0]
+    monkeypatch.setattr("core.middleware.time.time", lambda: clock[0])
+    client.force_login(operator)
+    url = f"/desk/{offering.desk.pk}/"
+    assert client.get(url)["Sportello-Idle-Left"] == "600"
+    clock[0] += 400
+    background = client.get(url, HTTP_SPORTELLO_REFRESH="1")
+    assert background.status_code == 200 and background["Sportello-Idle-Left"] == "200"
+    clock[0] += 150
+    assert client.get(url)["Sportello-Idle-Left"] == "600"  # the operator did something
+    clock[0] += 500
+    assert client.get(url, HTTP_SPORTELLO_REFRESH="1")["Sportello-Idle-Left"] == "100"
+    clock[0] += 101
+    gone = client.get(url, HTTP_SPORTELLO_REFRESH="1")
+    assert gone.status_code == 302 and "/admin/login/" in gone["Location"]
+    assert client.get(url).status_code == 302  # and stays logged out
