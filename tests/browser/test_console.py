@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -118,3 +120,91 @@ def test_the_screen_shows_a_call_at_its_next_refresh(page, site_url, desk):
     page.clock.run_for(1100)  # the screen's next poll, without sleeping
     expect(page.locator("#calls tr.latest td").first).to_have_text("A002")
     expect(page.locator("#calls tr")).to_have_count(2)
+
+
+def _login(page, site_url):
+    page.goto(f"{site_url}/admin/login/")
+    page.fill("input[name=username]", "op")
+    page.fill("input[name=password]", "pw-op-1234")
+    page.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_the_console_refreshes_itself_and_warns_before_logging_out(
+    page, site_url, desk, monkeypatch
+):
+    """A walk-in issued at another counter appears without a reload; a note being typed is
+    not swept away; an untouched console warns two minutes before its idle logout, and
+    then logs out: its background refreshes never count as activity."""
+    from frontdesk import services
+
+    desk, _booking = desk
+    skew = [0.0]  # the server's clock runs ahead with the page's fake one
+    real = time.time
+    monkeypatch.setattr("core.middleware._now", lambda: real() + skew[0])
+
+    def wait(ms: int) -> None:
+        skew[0] += ms / 1000
+        page.clock.run_for(ms)
+
+    def idle(minutes: float) -> None:
+        """Time passes a minute at a time, each with a background refresh reaching the
+        server (on the server's clock too)."""
+        for _ in range(round(minutes)):
+            with page.expect_response(lambda r: r.request.headers.get("sportello-refresh")):
+                wait(60_000)
+
+    page.set_viewport_size(TABLET)
+    page.clock.install()
+    _login(page, site_url)
+    page.goto(f"{site_url}/desk/{desk.pk}/")
+    expect(page.locator(".waiting li")).to_have_count(0)
+    queue = Queue.objects.filter(desk=desk).order_by("letter").first()
+    services.walk_in_issue(queue=queue)
+    wait(10_500)  # the next background refresh, without sleeping
+    expect(page.locator(".waiting li")).to_have_count(1)
+    expect(page.locator(".waiting li").first).to_contain_text("A001")
+    page.focus("#q")
+    page.keyboard.type("KEP")
+    services.walk_in_issue(queue=queue)
+    wait(10_500)
+    expect(page.locator("#q")).to_have_value("KEP")  # the part being typed in stays
+    expect(page.locator(".waiting li")).to_have_count(2)  # the rest was refreshed
+
+    warning = page.locator("#idle-warning")
+    expect(warning).to_be_hidden()
+    idle(28)  # 28 minutes of background refreshes only
+    wait(30_000)
+    expect(warning).to_be_visible()
+    expect(page.locator("#idle-left")).to_have_text(re.compile(r"^[01]:\d\d$"))
+    assert_accessible(page)
+    page.get_by_role("button", name=_t("Stay logged in")).click()
+    page.wait_for_load_state()
+    expect(page.locator("#idle-warning")).to_be_hidden()
+
+    idle(30)  # left alone again, up to the limit
+    wait(60_000)  # past it: the next refresh finds the session over, off to the login page
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+
+
+def test_an_operator_moves_a_booking_for_a_caller(page, site_url, desk):
+    from appointments import selectors
+
+    desk, booking = desk
+    later = selectors.offering_slots(offering=booking.offering)[3].start
+    booking.start, booking.end = later, later + timedelta(minutes=30)
+    booking.save()
+    page.set_viewport_size(PHONE)
+    _login(page, site_url)
+    page.goto(f"{site_url}/desk/{desk.pk}/")
+    page.fill("#q", booking.code)
+    _post(page, "Find")
+    page.get_by_role("link", name=booking.code).click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator(".slot-list button").first.click()
+    page.wait_for_load_state()
+    booking.refresh_from_db()
+    assert booking.start != later and booking.status == "confirmed"
+    expect(page.locator(".messages")).to_contain_text(booking.code)

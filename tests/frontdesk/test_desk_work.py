@@ -141,7 +141,7 @@ def test_staff_idle_for_too_long_are_logged_out_and_background_refreshes_do_not_
     offering, operator, _counter = desk
     settings.SPORTELLO = {**settings.SPORTELLO, "STAFF_IDLE_MINUTES": 10}
     clock = [1_000_000.0]
-    monkeypatch.setattr("core.middleware.time.time", lambda: clock[0])
+    monkeypatch.setattr("core.middleware._now", lambda: clock[0])
     client.force_login(operator)
     url = f"/desk/{offering.desk.pk}/"
     assert client.get(url)["Sportello-Idle-Left"] == "600"
