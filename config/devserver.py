@@ -17,12 +17,16 @@ HOST = os.environ.get("DEMO_ADDR", "127.0.0.1:8000")
 
 
 def _banner() -> None:
-    from cms.management.commands.load_demo import DEMO_USERS
+    from cms.management.commands.load_demo import CITY_OPERATOR_PASSWORD, DEMO_USERS
 
     print(f"\nSportello is running at http://{HOST}/it/  (Arabic: http://{HOST}/ar/)")
     print(f"Admin: http://{HOST}/admin/   Health: http://{HOST}/healthz")
     for username, (password, groups, _su) in DEMO_USERS.items():
         print(f"  login {username:<9} password {password:<20} {', '.join(groups) or 'superuser'}")
+    print(
+        f"  login operator-<city> (operator-napoli ...) password {CITY_OPERATOR_PASSWORD}: "
+        "that city's desks"
+    )
     print("Ctrl-C stops the site and the task worker.\n", flush=True)
 
 

@@ -7,7 +7,8 @@ PERIODIC_TASKS = [
 ]
 
 # Operators run the day at their desks' counters; desk managers also set up queues and
-# counters, and may call a ticket out of order (which is logged).
+# counters, may call a ticket out of order (which is logged), and renew the address of
+# the waiting-room screen.
 GROUP_PERMISSIONS = {
     "Operators": ["frontdesk.view_queue", "frontdesk.view_counter"],
     "Desk managers": [
@@ -16,6 +17,7 @@ GROUP_PERMISSIONS = {
         "frontdesk.change_queue",
         *(f"frontdesk.{action}_counter" for action in ("add", "change", "delete", "view")),
         "frontdesk.call_out_of_order",
+        "frontdesk.change_displayscreen",  # a new secret address for the waiting-room screen
     ],
 }
 

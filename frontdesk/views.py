@@ -404,6 +404,8 @@ def display_calls(request, token: str):
 @require_POST
 def display_renew(request, desk_id: int):
     desk = selectors.desk_for(request.user, desk_id)
+    if not request.user.has_perm("frontdesk.change_displayscreen"):  # desk managers
+        raise PermissionDenied
     token = services.display_renew(desk=desk)
     url = request.build_absolute_uri(reverse("frontdesk:display", kwargs={"token": token}))
     messages.success(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 
 from frontdesk import services
 from frontdesk.models import Counter, Queue, Ticket
@@ -18,6 +19,7 @@ def desk_with_calls(django_user_model):
     offering = OfferingFactory()
     desk = offering.desk
     operator = django_user_model.objects.create_user("op", password="x")
+    operator.groups.add(Group.objects.get(name="Desk managers"))  # may renew the address
     desk.staff.add(operator)
     counter = Counter.objects.create(desk=desk, name="Stanza 3")
     counter.queues.set(Queue.objects.filter(desk=desk))
@@ -60,6 +62,18 @@ def test_the_screen_shows_numbers_and_counters_and_nothing_personal(client, desk
     assert client.get(f"/display/{token}/").status_code == 404  # the old address is dead
     assert client.get(f"/display/{token}/calls.json").status_code == 404
     assert client.get("/display/not-a-token/").status_code == 404
+
+
+def test_only_a_desk_manager_renews_the_screens_address(client, django_user_model):
+    desk = OfferingFactory().desk
+    operator = django_user_model.objects.create_user("plain-op", password="x")
+    operator.groups.add(Group.objects.get(name="Operators"))
+    desk.staff.add(operator)
+    token = services.display_renew(desk=desk)
+    client.force_login(operator)
+    assert client.post(f"/desk/{desk.pk}/display/renew/").status_code == 403
+    assert "display/renew" not in client.get(f"/desk/{desk.pk}/").content.decode()
+    assert client.get(f"/display/{token}/").status_code == 200  # still the same screen
 
 
 def test_a_walk_in_with_a_phone_gets_one_text_when_the_turn_is_near_and_a_live_page(
