@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, timedelta
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -34,7 +35,25 @@ from frontdesk.models import InvalidTicketMove, Queue, TicketStatus
 
 COUNTER_KEY = "frontdesk:counter:{}"
 
-staff_only = login_required(login_url="/admin/login/")
+
+def staff_only(view):
+    """Login required. A form posted after the session ended (the idle logout) comes back,
+    once logged in, to the console it was posted from, not to a URL that only takes POST."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        back = request.get_full_path()
+        if request.method != "GET":
+            back = (
+                reverse("frontdesk:console", kwargs={"desk_id": kwargs["desk_id"]})
+                if "desk_id" in kwargs
+                else reverse("frontdesk:desks")
+            )
+        return redirect_to_login(back, login_url=settings.LOGIN_URL)
+
+    return wrapped
 
 
 @staff_only

@@ -135,3 +135,6 @@ def test_the_console_needs_a_login(client, perugia):
     offering, _operator, _counter = perugia
     response = client.get(f"/desk/{offering.desk.pk}/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    # A form posted once the session is over comes back to its console after the login.
+    posted = client.post(f"/desk/{offering.desk.pk}/call-next/", {"counter": 1})
+    assert posted["Location"] == f"/admin/login/?next=/desk/{offering.desk.pk}/"
