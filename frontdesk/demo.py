@@ -42,11 +42,39 @@ def _day_in_progress() -> int:
     services.walk_in_issue(queue=queues[0], now=now - timedelta(minutes=30))  # being served
     services.start(ticket=services.call_next(counter=counter, now=now - timedelta(minutes=20)))
     made += 1
+    made += _bookings_later_today(desk, queues, now)
     for n, minutes_ago in enumerate((25, 18, 12, 5)):  # waiting
         services.walk_in_issue(
             queue=queues[n % len(queues)],
             now=now - timedelta(minutes=minutes_ago),
             priority=(n == 2),
+        )
+        made += 1
+    return made
+
+
+def _bookings_later_today(desk, queues, now) -> int:
+    """Two visits booked for later today, to check in (whatever the hour of the demo):
+    the demo's bookings are made on the schedule's first free slots, never today."""
+    from appointments.models import Appointment, Offering
+    from appointments.services.seats import seat_take
+
+    offering = Offering.objects.filter(desk=desk, service=queues[0].service).first()
+    start = now.replace(second=0, microsecond=0) + timedelta(minutes=30 - now.minute % 5)
+    made = 0
+    for n, later in enumerate((timedelta(0), timedelta(minutes=30))):
+        if services.desk_day(desk, start + later) != services.desk_day(desk, now):
+            break  # too late in the day
+        seat_take(
+            offering=offering,
+            start=start + later,
+            now=now,
+            status=Appointment.Status.CONFIRMED,
+            confirmed_at=now,
+            phone=f"+3934700000{n + 1:02d}",
+            name=("Amina", "Yusuf")[n],
+            language=("ar", "it")[n],
+            interpreter_language=("ar", "")[n],
         )
         made += 1
     return made

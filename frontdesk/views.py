@@ -365,7 +365,7 @@ def day_list(request, desk_id: int):
     if not today <= day <= today + timedelta(days=7):
         day = today
     rows = [
-        (b, phone_mask(b.phone) if b.phone else "")
+        (b, f"…{b.phone[-3:]}" if b.phone else "")  # enough to tell two people apart
         for b in selectors.bookings_today(desk, day=day).select_related("offering__desk")
     ]
     return render(
