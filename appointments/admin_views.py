@@ -25,7 +25,15 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenMultipleView,
     SnippetChosenView,
 )
-from wagtail.snippets.views.snippets import DeleteView, EditView, InspectView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CopyView,
+    DeleteView,
+    EditView,
+    HistoryView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
 
 from appointments.models import Appointment, City, Closure, Desk, Offering
 from appointments.permissions import BookingPermissionPolicy, DeskScopedPermissionPolicy
@@ -54,8 +62,8 @@ def scoped(model, queryset, user):
 class ObjectScopeMixin:
     scope_actions: tuple[str, ...] = ("change",)
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args):
+        obj = super().get_object(*args)
         if not POLICIES[self.model].user_has_any_permission_for_instance(
             self.request.user, self.scope_actions, obj
         ):
@@ -73,6 +81,18 @@ class ScopedInspectView(ObjectScopeMixin, InspectView):
 
 class ScopedDeleteView(ObjectScopeMixin, DeleteView):
     scope_actions = ("delete",)
+
+
+class ScopedHistoryView(ObjectScopeMixin, HistoryView):
+    scope_actions = ("view", "change")
+
+
+class ScopedUsageView(ObjectScopeMixin, UsageView):
+    scope_actions = ("view", "change")
+
+
+class ScopedCopyView(ObjectScopeMixin, CopyView):
+    scope_actions = ("view", "change")
 
 
 class ScopedChooseView(ChooseView):
@@ -129,6 +149,9 @@ class DeskScopedViewSet(SnippetViewSet):
     inspect_view_class = ScopedInspectView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    copy_view_class = ScopedCopyView
     chooser_viewset_class = ScopedChooserViewSet
 
     def get_queryset(self, request):

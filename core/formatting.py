@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from django.utils import timezone, translation
 
@@ -55,3 +56,13 @@ def format_time(
     if isinstance(value, datetime):
         value = _local(value, tz).timetz().replace(tzinfo=None)
     return babel_dates.format_time(value, format="short", locale=_locale(language))
+
+
+def format_language(code: str, *, language: str | None = None) -> str:
+    """``arabo`` / ``Arabic`` / ``العربية``: a language's name in the reader's language
+    (for the interpreter a visitor needs), the code itself if Babel does not know it."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(_locale(language))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name or code

@@ -31,22 +31,28 @@ def _now() -> float:
 class StaffIdleMiddleware:
     """Staff are logged out after ``STAFF_IDLE_MINUTES`` without doing anything.
 
-    What counts is what a person does: a request marked ``Sportello-Refresh: 1`` (the
-    console refreshing itself in the background) neither counts as activity nor saves the
-    session, so a console left open on an unattended tablet still logs out. Every staff
-    response says how many seconds are left (``Sportello-Idle-Left``), so the page warns
-    before it happens.
+    What counts is what a person does. Requests a page makes by itself do not count and do
+    not save the session: the console's background refreshes (``Sportello-Refresh: 1``),
+    Wagtail's editing-session ping from an edit page left open, and the public screens that
+    reload themselves (``/display/``, ``/t/``). So a console or an edit page left alone on
+    an unattended tablet still logs out. Every staff response says how many seconds are left
+    (``Sportello-Idle-Left``), so the console warns before it happens.
     """
 
     KEY = "_active_at"
     HEADER = "Sportello-Idle-Left"
+    BACKGROUND_PATHS = ("/admin/editing-sessions/", "/display/", "/t/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        # Anonymous visitors (no session cookie) never touch the session here, so public
+        # pages do not get a "Vary: Cookie" from this middleware.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated:  # everyone who logs in is staff here
             return self.get_response(request)
         limit = int(settings.SPORTELLO["STAFF_IDLE_MINUTES"]) * 60
         now = int(_now())
@@ -54,7 +60,10 @@ class StaffIdleMiddleware:
         if last is not None and now - last > limit:
             logout(request)  # flushes the session; the view sees an anonymous visitor
             return self.get_response(request)
-        if not request.headers.get("Sportello-Refresh") and (last is None or now - last >= 30):
+        background = request.headers.get("Sportello-Refresh") or request.path_info.startswith(
+            self.BACKGROUND_PATHS
+        )
+        if not background and (last is None or now - last >= 30):
             request.session[self.KEY] = last = now  # at most one session write per 30 s
         response = self.get_response(request)
         response.headers[self.HEADER] = str(max(0, limit - (now - (last or now))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,12 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from appointments import selectors as booking_selectors
 from appointments.models import Appointment, InvalidTransition
 from appointments.services.booking import appointment_cancel, appointment_reschedule
-from appointments.services.errors import BookingError, SlotTaken
+from appointments.services.errors import BookingError, ChangedMeanwhile, SlotTaken
 from core.digits import ascii_digits
 from core.formatting import format_short_day, format_time
 from core.phones import phone_mask, phone_normalize
@@ -46,11 +46,18 @@ def staff_only(view):
             return view(request, *args, **kwargs)
         back = request.get_full_path()
         if request.method != "GET":
-            back = (
-                reverse("frontdesk:console", kwargs={"desk_id": kwargs["desk_id"]})
-                if "desk_id" in kwargs
-                else reverse("frontdesk:desks")
-            )
+            if "appointment_id" in kwargs:  # back to the booking being changed
+                back = reverse(
+                    "frontdesk:booking",
+                    kwargs={
+                        "desk_id": kwargs["desk_id"],
+                        "appointment_id": kwargs["appointment_id"],
+                    },
+                )
+            elif "desk_id" in kwargs:
+                back = reverse("frontdesk:console", kwargs={"desk_id": kwargs["desk_id"]})
+            else:
+                back = reverse("frontdesk:desks")
         return redirect_to_login(back, login_url=settings.LOGIN_URL)
 
     return wrapped
@@ -67,29 +74,36 @@ def desks(request):
 
 @staff_only
 @never_cache
+@require_http_methods(["GET", "POST"])
 def console(request, desk_id: int):
+    """The day at the desk. A search for a booking is a POST, so that a phone number never
+    sits in the address bar, the browser's history or an access log; its results are not
+    refreshed in the background (the refresh is a GET of the plain console)."""
     desk = selectors.desk_for(request.user, desk_id)
     now = timezone.now()
     day = services.desk_day(desk, now)
-    if "counter" in request.GET:
+    if "counter" in request.GET:  # remembered in the session; the address stays plain
         counter = selectors.counter_for(desk, request.GET["counter"])
         request.session[COUNTER_KEY.format(desk.pk)] = counter.pk if counter else None
+        return _back(desk)
     counter = selectors.counter_for(desk, request.session.get(COUNTER_KEY.format(desk.pk)))
     tickets = list(selectors.tickets_today(desk, day=day))
-    query = ascii_digits(request.GET.get("q", "")).strip()
+    query = ascii_digits(request.POST.get("q", "")).strip() if request.method == "POST" else ""
     if query:
         bookings = list(selectors.bookings_find(desk, query, now=now))
     else:
         bookings = list(selectors.bookings_today(desk, day=day))
     board = selectors.queue_board(desk, day=day, now=now)
-    etag = _console_etag(request, counter, tickets, board, bookings, now)
-    if request.headers.get("Sportello-Refresh"):  # the page refreshing itself: often a 304
+    counters = list(desk.counters.filter(is_active=True))
+    etag = _console_etag(request, desk, counter, counters, tickets, board, bookings, now)
+    refreshing = bool(request.headers.get("Sportello-Refresh"))
+    if refreshing:  # the page refreshing itself: often a 304 that renders nothing
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified
     context = {
         "desk": desk,
-        "counters": desk.counters.filter(is_active=True),
+        "counters": counters,
         "counter": counter,
         "current": next(
             (
@@ -116,28 +130,33 @@ def console(request, desk_id: int):
             for code, _name in settings.LANGUAGES
         ],
         "no_show_after": services.rules()["NO_SHOW_AFTER_CALLS"],
-        "refresh_seconds": CONSOLE_REFRESH_SECONDS,
+        "refresh_seconds": 0 if query else CONSOLE_REFRESH_SECONDS,
         "etag": etag,
         "idle_seconds": settings.SPORTELLO["STAFF_IDLE_MINUTES"] * 60,
         "now": now,
         "tz": ZoneInfo(desk.time_zone),  # times on the desk's clock
     }
     response = render(request, "frontdesk/console.html", context)
-    response["ETag"] = etag
+    if refreshing:  # a refresh swaps in parts of the page: flash messages wait for a visit
+        messages.get_messages(request).used = False
+    if not query:
+        response["ETag"] = etag
     return response
 
 
 CONSOLE_REFRESH_SECONDS = 10
 
 
-def _console_etag(request, counter, tickets, board, bookings, now) -> str:
+def _console_etag(request, desk, counter, counters, tickets, board, bookings, now) -> str:
     """What the console shows, as a fingerprint: the same page gets the same ETag (the page
     itself differs each time by its CSRF token), and a refresh that would show nothing new
     is a 304 that renders nothing."""
     state = (
         request.user.pk,
+        desk.pk,
         translation.get_language(),
         counter.pk if counter else None,
+        [(c.pk, c.name) for c in counters],
         now.replace(second=0, microsecond=0).isoformat(),  # the waits shown in minutes
         [
             (t.pk, t.status, t.calls, t.counter_id, t.priority, t.note, t.interpreter_joined)
@@ -302,6 +321,7 @@ def booking(request, desk_id: int, appointment_id: int):
             "changeable": changeable,
             "slots": slots,
             "phone": phone_mask(appointment.phone) if appointment.phone else "",
+            "idle_seconds": settings.SPORTELLO["STAFF_IDLE_MINUTES"] * 60,
             "tz": ZoneInfo(desk.time_zone),
         },
     )
@@ -319,6 +339,9 @@ def _booking_back(desk, appointment):
 def booking_cancel(request, desk_id: int, appointment_id: int):
     desk = selectors.desk_for(request.user, desk_id)
     appointment = selectors.booking_for(desk, appointment_id)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm that the person asked to cancel."))
+        return _booking_back(desk, appointment)
     try:
         appointment_cancel(appointment=appointment, by=request.user)
     except BookingError:
@@ -333,8 +356,17 @@ def booking_cancel(request, desk_id: int, appointment_id: int):
 def booking_move(request, desk_id: int, appointment_id: int, start):
     desk = selectors.desk_for(request.user, desk_id)
     appointment = selectors.booking_for(desk, appointment_id)
+    try:  # the time the operator's page showed: if somebody moved it meanwhile, not again
+        shown = datetime.fromisoformat(request.POST.get("from", ""))
+    except ValueError:
+        messages.error(request, ChangedMeanwhile.message)
+        return _booking_back(desk, appointment)
     try:
-        appointment = appointment_reschedule(appointment=appointment, start=start)
+        appointment = appointment_reschedule(
+            appointment=appointment, start=start, expected_start=shown
+        )
+    except ChangedMeanwhile as exc:
+        messages.error(request, exc.message)
     except SlotTaken:
         messages.error(request, _("That time was just taken. Choose another one."))
     except BookingError:

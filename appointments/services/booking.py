@@ -18,6 +18,7 @@ from appointments.models import Appointment, Offering
 from appointments.services.challenges import challenge_issue, challenge_resend, challenge_verify
 from appointments.services.errors import (
     Busy,
+    ChangedMeanwhile,
     NotChangeable,
     SlotUnavailable,
     TooManyHolds,
@@ -210,12 +211,22 @@ def _offer_freed_place(*, offering: Offering, now: datetime) -> None:
 
 
 def appointment_reschedule(
-    *, appointment: Appointment, start: datetime, now: datetime | None = None
+    *,
+    appointment: Appointment,
+    start: datetime,
+    now: datetime | None = None,
+    expected_start: datetime | None = None,
 ) -> Appointment:
-    """Moves a booking to another free time of the same offering, keeping its code."""
+    """Moves a booking to another free time of the same offering, keeping its code.
+
+    ``expected_start``: the time the person moving it was shown (staff on the phone); if
+    somebody moved it meanwhile, it is not moved again (ChangedMeanwhile).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if expected_start is not None and appointment.start != expected_start:
+            raise ChangedMeanwhile()
         if appointment.status != Appointment.Status.CONFIRMED or appointment.start <= now:
             raise NotChangeable()
         offering = appointment.offering

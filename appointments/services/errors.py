@@ -64,6 +64,12 @@ class NotChangeable(BookingError):
     message = _("This booking can no longer be changed.")
 
 
+class ChangedMeanwhile(NotChangeable):
+    """Staff changed a booking from a page that showed it as it was before."""
+
+    message = _("This booking was changed meanwhile. Check it again.")
+
+
 class TooManyHolds(BookingError):
     message = _(
         "Too many times are being held from this connection. Please confirm one with its code, or wait 10 minutes."

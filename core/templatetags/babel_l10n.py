@@ -23,3 +23,8 @@ def phone(value):
     from core.phones import phone_display
 
     return phone_display(value) if value else ""
+
+
+@register.filter
+def language_name(code):
+    return formatting.format_language(code) if code else ""

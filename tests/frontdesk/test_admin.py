@@ -66,13 +66,16 @@ def test_a_desk_manager_finds_no_way_into_another_desks_setup(client, manager, d
     client.force_login(manager)
     their_queue = Queue.objects.filter(desk=theirs).first()
     their_counter = Counter.objects.get(desk=theirs)
-    for url in (
-        f"{ADMIN}/queue/edit/{their_queue.pk}/",
-        f"{ADMIN}/counter/edit/{their_counter.pk}/",
-        f"{ADMIN}/counter/delete/{their_counter.pk}/",
-    ):
-        assert client.get(url).status_code in (302, 403, 404), url
-        assert client.post(url, {"name": "taken over"}).status_code in (302, 403, 404), url
+    for model, pk in (("queue", their_queue.pk), ("counter", their_counter.pk)):
+        for view in ("edit", "delete", "inspect", "history", "usage", "copy"):
+            url = f"{ADMIN}/{model}/{view}/{pk}/"
+            page = client.get(url)
+            assert page.status_code in (302, 403, 404), url
+            assert "Napoli" not in page.content.decode(), url
+            assert client.post(url, {"name": "taken over"}).status_code in (302, 403, 404), url
+    own = Counter.objects.get(desk=mine)
+    for view in ("history", "usage", "copy"):  # the same pages of their own counter open
+        assert client.get(f"{ADMIN}/counter/{view}/{own.pk}/").status_code == 200, view
     assert Counter.objects.get(pk=their_counter.pk).name == "Room of Sportello Napoli"
     refused = client.post(
         f"{ADMIN}/counter/add/",

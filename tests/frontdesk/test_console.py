@@ -57,13 +57,14 @@ def test_an_operator_checks_in_calls_and_finishes_without_javascript(client, per
     client.force_login(operator)
     desk = offering.desk
     assert client.get("/desk/")["Location"] == f"/desk/{desk.pk}/"  # one desk: straight there
-    page = client.get(f"/desk/{desk.pk}/?q={booking.code.lower()}").content.decode()
+    page = client.post(f"/desk/{desk.pk}/", {"q": booking.code.lower()}).content.decode()
     assert booking.code in page and _t("Check in") in page
     client.post(f"/desk/{desk.pk}/check-in/{booking.pk}/")
     assert Appointment.objects.get(pk=booking.pk).status == "checked_in"
     client.post(f"/desk/{desk.pk}/walk-in/", {"queue": Queue.objects.get(desk=desk).pk})
     assert Ticket.objects.filter(queue__desk=desk).count() == 2
-    client.get(f"/desk/{desk.pk}/?counter={counter.pk}")  # the counter is remembered
+    chosen = client.get(f"/desk/{desk.pk}/?counter={counter.pk}")  # remembered in the session
+    assert chosen["Location"] == f"/desk/{desk.pk}/"  # and the address stays plain
     client.post(f"/desk/{desk.pk}/call-next/", {"counter": counter.pk})
     called = Ticket.objects.get(status="called")
     assert called.source == "walk_in"  # the booked visitor's time has not come yet
@@ -113,22 +114,41 @@ def test_every_console_url_is_404_for_another_citys_desk(client, perugia, napoli
         "start": (booking.start + timedelta(days=1)).strftime("%Y%m%dT%H%MZ"),
     }
     actions = [*views.ACTIONS, "call", "transfer", "update"]
-    operator.user_permissions.add(Permission.objects.get(codename="call_out_of_order"))
+    for codename in ("call_out_of_order", "change_displayscreen"):  # every door, tried
+        operator.user_permissions.add(Permission.objects.get(codename=codename))
     urls = _frontdesk_urls()
     assert len(urls) >= 10
-    for pattern in urls:
-        if "<" not in pattern:
-            continue  # the list of the operator's own desks
-        for action in actions if "<slug:action>" in pattern else [""]:
-            values["action"] = action
-            url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
-            data = {"counter": counter.pk, "queue": queue.pk}
-            for response in (client.get(url), client.post(url, data)):
-                assert response.status_code in (404, 405), (url, response.status_code)
-                assert "NAPOLI" not in response.content.decode()
+    own_desk = _operator_desk(operator)
+    for desk_id in (offering.desk.pk, own_desk):  # Napoli's desk; their own desk, Napoli's ids
+        values["desk_id"] = desk_id
+        for pattern in urls:
+            if "<" not in pattern or pattern.rstrip("/").endswith("<int:desk_id>"):
+                continue  # the list of their own desks; their own console
+            if desk_id == own_desk and not re.search(r"<int:(ticket|appointment)_id>", pattern):
+                continue  # at their own desk, only a URL with one of Napoli's ids is tried
+            for action in actions if "<slug:action>" in pattern else [""]:
+                values["action"] = action
+                url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
+                data = {"counter": counter.pk, "queue": queue.pk, "confirm": "on", "q": "NAPOLI"}
+                for response in (client.get(url), client.post(url, data)):
+                    assert response.status_code in (404, 405), (url, response.status_code)
+                    assert "NAPOLI" not in response.content.decode()
+    for response in (  # Napoli's console itself
+        client.get(f"/desk/{offering.desk.pk}/"),
+        client.post(f"/desk/{offering.desk.pk}/", {"q": "NAPOLI"}),
+    ):
+        assert response.status_code == 404
+    search = client.post(f"/desk/{own_desk}/", {"q": "NAPOLI"})  # their own, searching
+    assert search.status_code == 200 and "NAPOLI" not in search.content.decode().replace(
+        'value="NAPOLI"', ""
+    )
     ticket.refresh_from_db()
     assert ticket.status == "waiting" and Ticket.objects.filter(queue=queue).count() == 1
     assert Appointment.objects.get(pk=booking.pk).status == "confirmed"
+
+
+def _operator_desk(operator) -> int:
+    return operator.desks.get().pk
 
 
 def test_the_console_needs_a_login(client, perugia):
