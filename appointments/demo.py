@@ -10,7 +10,16 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from appointments import selectors
-from appointments.models import Appointment, City, Desk, DeskStop, Offering, ScheduleRule, Service
+from appointments.models import (
+    Appointment,
+    City,
+    Desk,
+    DeskStop,
+    Offering,
+    ScheduleRule,
+    Service,
+    WalkInHours,
+)
 from appointments.services.booking import Person, appointment_book_on_behalf
 from appointments.services.errors import BookingError
 
@@ -150,6 +159,9 @@ def _desks(city: City, services: dict[str, Service]) -> None:
             "staff_languages": ["it", "en", "fr", "ar"],
         },
     )
+    if not desk.walk_in_hours.exists():  # walk in without booking: weekday mornings
+        for weekday in range(5):
+            WalkInHours.objects.create(desk=desk, weekday=weekday, start=time(9), end=time(12))
     _offering(
         desk,
         services["legal"],
@@ -173,6 +185,11 @@ def _perugia_extras(services: dict[str, Service]) -> None:
             "staff_languages": ["it", "en"],
         },
     )
+    if not shelter.walk_in_hours.exists():
+        for weekday in range(6):
+            WalkInHours.objects.create(
+                desk=shelter, weekday=weekday, start=time(8, 30), end=time(12, 30)
+            )
     _offering(
         shelter,
         services["housing"],

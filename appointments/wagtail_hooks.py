@@ -64,6 +64,7 @@ class DeskViewSet(DeskScopedViewSet):
             FieldPanel("staff_languages"),
             FieldPanel("staff"),
             FieldPanel("is_active"),
+            InlinePanel("walk_in_hours", heading=_("Walk-in hours"), label=_("time range")),
             InlinePanel("stops", heading=_("Stops of a mobile team"), label=_("stop")),
         ],
         base_form_class=DeskScopedForm,

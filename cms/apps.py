@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Content")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_unpublished
+
+        from cms.models import StandardPage
+
+        for signal in (post_save, post_delete, page_unpublished):
+            signal.connect(_footer_forget, sender=StandardPage, dispatch_uid=f"footer-{signal}")
+
+
+def _footer_forget(sender, **kwargs) -> None:
+    """A standard page changed: every language's footer is read afresh."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from cms.templatetags.site_pages import CACHE_KEY
+
+    cache.delete_many([CACHE_KEY.format(code) for code, _name in settings.LANGUAGES])

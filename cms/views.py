@@ -9,16 +9,11 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from cms.models import ProblemReport
 from core.forms import FriendlyForm
 from core.ratelimit import rate_limit
 from core.redaction import redact_secrets
-
-
-class FooterPageView(TemplateView):
-    """Accessibility statement, privacy notice and help: fixed texts, translated by gettext."""
 
 
 class ProblemReportForm(FriendlyForm):

@@ -13,6 +13,9 @@ def languages(request):
     def switcher():
         # Lazily built: admin pages and JSON views never pay for it.
         path = request.get_full_path()
+        # A Wagtail page leaves the URLs of its versions in every language (a translated
+        # slug may differ); any other page keeps its path under another prefix.
+        page_urls = getattr(request, "language_urls", {})
         items = []
         for code, _name in settings.LANGUAGES:
             info = translation.get_language_info(code)
@@ -21,7 +24,7 @@ def languages(request):
                     "code": code,
                     "name_local": info["name_local"],
                     "bidi": info["bidi"],
-                    "url": translate_url(path, code),
+                    "url": page_urls.get(code) or translate_url(path, code),
                     "current": code == current,
                 }
             )

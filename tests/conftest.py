@@ -32,6 +32,16 @@ def home_page(locales) -> HomePage:
 
 
 @pytest.fixture
+def site(locales) -> HomePage:
+    """The site as ``site_setup`` makes it (translated into Arabic, Tigrinya, English and
+    Bengali only, for speed; the other locales' trees are aliases)."""
+    from cms.setup import home_page, site_setup
+
+    site_setup(only=("ar", "ti", "en", "bn"))
+    return home_page()
+
+
+@pytest.fixture
 def city(db) -> City:
     return City.objects.create(name="Perugia", slug="perugia", region="Umbria")
 

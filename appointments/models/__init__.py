@@ -3,7 +3,7 @@
 from appointments.models.booking import AccessToken, Appointment, InvalidTransition
 from appointments.models.offer import Closure, Offering, ScheduleRule, Service
 from appointments.models.partners import PartnerOrganisation
-from appointments.models.places import City, Desk, DeskStop
+from appointments.models.places import City, Desk, DeskStop, WalkInHours, Weekday
 from appointments.models.waitlist import WaitlistEntry
 
 __all__ = [
@@ -19,4 +19,6 @@ __all__ = [
     "ScheduleRule",
     "Service",
     "WaitlistEntry",
+    "WalkInHours",
+    "Weekday",
 ]

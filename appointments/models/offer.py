@@ -14,7 +14,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from appointments.models.places import Desk
+from appointments.models.places import Desk, Weekday
 
 
 class Service(TranslatableMixin, models.Model):
@@ -120,14 +120,7 @@ class Offering(ClusterableModel):
 class ScheduleRule(models.Model):
     """One opening time range on one weekday, optionally valid between two dates."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+    Weekday = Weekday
 
     offering = ParentalKey(Offering, on_delete=models.CASCADE, related_name="schedule")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)

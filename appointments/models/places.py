@@ -111,3 +111,36 @@ class DeskStop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.address}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WalkInHours(models.Model):
+    """When people may come to a fixed desk without booking (shown on the city's page, with
+    "open now / opens at" on the desk's clock)."""
+
+    desk = ParentalKey(Desk, on_delete=models.CASCADE, related_name="walk_in_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("to"))
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="walk_in_ends_after_start"
+            )
+        ]
+        verbose_name = _("walk-in hours")
+        verbose_name_plural = _("walk-in hours")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "cms",
     "wagtail_localize",
     "wagtail_localize.locales",
+    "django.contrib.sitemaps",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -297,6 +298,11 @@ SPORTELLO = {
         "TIMEOUT": 10,
         "API_BASE": env.str("TWILIO_API_BASE", ""),  # benchmarks: a local fake Twilio
     },
+    # Pages not yet translated show their Italian text, or their English one for these
+    # languages (whose readers more often read English than Italian); decision 0011.
+    "CONTENT_FALLBACK_ENGLISH": env.list(
+        "CONTENT_FALLBACK_ENGLISH", ["bn", "pa", "ur", "zh-hans", "uk", "ps", "fa-af"]
+    ),
     # Staff who do nothing for this long are logged out (the console warns two minutes
     # before; its background refreshes do not count as doing something).
     "STAFF_IDLE_MINUTES": env.int("STAFF_IDLE_MINUTES", 30),

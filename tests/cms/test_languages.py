@@ -53,10 +53,20 @@ def test_root_redirects_to_a_language(client, home_page):
     assert response["Location"] == "/ar/"
 
 
-def test_footer_pages_exist_in_every_language(client, home_page):
-    for code in ("it", "ar", "ti"):
-        for name in ("help", "accessibility", "privacy", "report-a-problem"):
-            assert client.get(f"/{code}/{name}/").status_code == 200
+def test_footer_pages_exist_in_every_language_with_their_text(client, site):
+    for code in ("it", "ar", "ti", "so"):
+        for name in ("help", "faq", "accessibility", "privacy", "report-a-problem"):
+            assert client.get(f"/{code}/{name}/").status_code == 200, (code, name)
+    for code in ("it", "ar", "ti"):  # translated from the catalogues: no language lost them
+        page = client.get(f"/{code}/privacy/").content.decode()
+        with translation.override(code):
+            assert translation.gettext("Privacy notice") in page
+            first = translation.gettext(
+                "You can cancel your booking at any time with your booking code."
+            )
+        assert first in page
+        footer = page[page.index("<footer") :]
+        assert f'href="/{code}/help/"' in footer and f'href="/{code}/privacy/"' in footer
 
 
 def test_not_found_and_expired_form_pages_speak_the_language(client, home_page):

@@ -97,6 +97,7 @@ def test_ipv6_clients_are_counted_by_their_64(remote, counted):
     assert client_network(request) == counted
 
 
+@pytest.mark.django_db  # the page's footer lists the site's pages
 def test_the_view_decorator_answers_429_in_the_person_language(rf, limits):
     from django.http import HttpResponse
     from django.utils import translation
