@@ -35,14 +35,19 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
-from appointments.models import Appointment, City, Closure, Desk, Offering
-from appointments.permissions import BookingPermissionPolicy, DeskScopedPermissionPolicy
+from appointments.models import Appointment, City, Closure, Desk, DeskText, Offering
+from appointments.permissions import (
+    BookingPermissionPolicy,
+    DeskScopedPermissionPolicy,
+    desk_scope,
+)
 from messaging.selectors import failed_since, kind_label, messages_about, why
 
 POLICIES = {
     Desk: DeskScopedPermissionPolicy(Desk, desk_path=""),
     Offering: DeskScopedPermissionPolicy(Offering, desk_path="desk"),
     Closure: DeskScopedPermissionPolicy(Closure, desk_path="desk"),
+    DeskText: DeskScopedPermissionPolicy(DeskText, desk_path="desk"),
     Appointment: BookingPermissionPolicy(Appointment, desk_path="offering__desk"),
 }
 for _model, _policy in POLICIES.items():
@@ -131,7 +136,7 @@ class DeskScopedForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is None or for_user.is_superuser:
             return
-        desks = Desk.objects.filter(staff=for_user)
+        desks = Desk.objects.filter(desk_scope(for_user)).distinct()
         limits = {
             "city": City.objects.filter(desks__in=desks).distinct(),
             "desk": desks,

@@ -30,10 +30,12 @@ GROUP_PERMISSIONS = {
         "wagtailadmin.access_admin",
         *(
             f"appointments.{action}_{model}"
-            for model in ("desk", "service", "offering", "closure")
+            for model in ("desk", "offering", "closure")
             for action in ("add", "change", "delete", "view")
         ),
-        "appointments.view_city",  # cities themselves are kept by administrators
+        # Cities and the shared list of services are kept by administrators.
+        "appointments.view_city",
+        "appointments.view_service",
     ],
     "Operators": [
         "wagtailadmin.access_admin",

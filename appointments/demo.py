@@ -15,6 +15,7 @@ from appointments.models import (
     City,
     Desk,
     DeskStop,
+    DeskText,
     Offering,
     ScheduleRule,
     Service,
@@ -151,14 +152,12 @@ def _desks(city: City, services: dict[str, Service]) -> None:
         name=f"Sportello Unico {city.name}",
         defaults={
             "address": f"Via del Municipio 1, {city.name}",
-            "directions": "Bus stop \u201cMunicipio\u201d, 2 minutes on foot.",
-            "accessibility": "Step-free entrance, lift to the first floor.",
-            "what_to_bring": "Any identity document you have, and papers about your case.",
             "phone": "+39 06 0000 0000",
             "short_name": "Via del Municipio 1",
             "staff_languages": ["it", "en", "fr", "ar"],
         },
     )
+    _desk_texts(desk)
     if not desk.walk_in_hours.exists():  # walk in without booking: weekday mornings
         for weekday in range(5):
             WalkInHours.objects.create(desk=desk, weekday=weekday, start=time(9), end=time(12))
@@ -171,6 +170,39 @@ def _desks(city: City, services: dict[str, Service]) -> None:
     )
     _offering(desk, services["health"], WEEKDAY_MORNINGS, duration_minutes=20, capacity=2)
     _offering(desk, services["housing"], AFTERNOONS, duration_minutes=45)
+
+
+# What people read about the demo desks, in Italian (the source), English and Arabic.
+DESK_TEXTS = {
+    "it": {
+        "directions": "Fermata dell'autobus \u201cMunicipio\u201d, a 2 minuti a piedi.",
+        "accessibility": "Ingresso senza gradini, ascensore per il primo piano.",
+        "what_to_bring": "Un documento, se lo hai, e i fogli che riguardano la tua pratica.",
+    },
+    "en": {
+        "directions": "Bus stop \u201cMunicipio\u201d, 2 minutes on foot.",
+        "accessibility": "Step-free entrance, lift to the first floor.",
+        "what_to_bring": "Any identity document you have, and papers about your case.",
+    },
+    "ar": {
+        "directions": "محطة الحافلات «Municipio»، على بعد دقيقتين سيرًا على الأقدام.",
+        "accessibility": "مدخل بدون درجات، ومصعد إلى الطابق الأول.",
+        "what_to_bring": "أي وثيقة هوية لديك، والأوراق المتعلقة بملفك.",
+    },
+}
+
+
+def _desk_texts(desk: Desk) -> None:
+    if desk.texts.exists():
+        return
+    source = DeskText.objects.create(
+        desk=desk, locale=Locale.objects.get(language_code="it"), **DESK_TEXTS["it"]
+    )
+    for code in ("en", "ar"):
+        copy = source.copy_for_translation(Locale.objects.get(language_code=code))
+        for field, value in DESK_TEXTS[code].items():
+            setattr(copy, field, value)
+        copy.save()
 
 
 def _perugia_extras(services: dict[str, Service]) -> None:

@@ -1,9 +1,17 @@
-"""Staff see and change only what belongs to the desks they work at (``Desk.staff``)."""
+"""Staff see and change only what belongs to the desks they work at (``Desk.staff``), and
+a city's editors what belongs to their city's desks."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
+
+
+def desk_scope(user, desk_path: str = "") -> Q:
+    """The desks a user works with: as their staff, or as an editor of their city (the
+    city's editors group). ``desk_path`` leads from a model to its desk."""
+    prefix = f"{desk_path}__" if desk_path else ""
+    return Q(**{f"{prefix}staff": user}) | Q(**{f"{prefix}city__editors__user": user})
 
 
 class DeskScopedPermissionPolicy(ModelPermissionPolicy):
@@ -15,10 +23,10 @@ class DeskScopedPermissionPolicy(ModelPermissionPolicy):
 
     def __init__(self, model, *, desk_path: str) -> None:
         super().__init__(model)
-        self.staff_lookup = f"{desk_path}__staff" if desk_path else "staff"
+        self.desk_path = desk_path
 
     def in_scope(self, user) -> Q:
-        return Q(**{self.staff_lookup: user})
+        return desk_scope(user, self.desk_path)
 
     def scoped(self, queryset, user):
         if user.is_superuser:
@@ -44,5 +52,6 @@ class BookingPermissionPolicy(DeskScopedPermissionPolicy):
     """Bookings: the staff of their desk, and the partner organisation that made them."""
 
     def in_scope(self, user) -> Q:
+        # A city's editors write pages; people's bookings are for the desk's own staff.
         made_for_my_organisation = Q(partner__members=user, partner__is_active=True)
-        return super().in_scope(user) | made_for_my_organisation
+        return Q(**{f"{self.desk_path}__staff": user}) | made_for_my_organisation

@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from appointments import availability
-from appointments.models import Appointment, City, Closure, DeskStop, Offering, Service
+from appointments.models import Appointment, City, Closure, DeskStop, DeskText, Offering, Service
+from core.languages import language_chain
 from core.tokens import token_hash
 
 
@@ -161,3 +162,16 @@ def desk_stops(*, desk, days) -> dict:
     if not desk.is_mobile or not days:
         return {}
     return {stop.date: stop for stop in DeskStop.objects.filter(desk=desk, date__in=days)}
+
+
+def desk_texts(desks, *, language: str) -> dict[int, DeskText]:
+    """What people read about each desk, in their language or the nearest one it has
+    (Arabic, else Italian; Bengali, else English, else Italian): one query."""
+    chain = language_chain(language)
+    found: dict[int, DeskText] = {}
+    texts = DeskText.objects.filter(desk__in=desks, locale__language_code__in=chain).select_related(
+        "locale"
+    )
+    for text in sorted(texts, key=lambda t: chain.index(t.locale.language_code), reverse=True):
+        found[text.desk_id] = text  # the nearest language is written last
+    return found

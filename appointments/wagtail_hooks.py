@@ -25,6 +25,7 @@ from appointments.models import (
     City,
     Closure,
     Desk,
+    DeskText,
     Offering,
     PartnerOrganisation,
     Service,
@@ -54,18 +55,39 @@ class DeskViewSet(DeskScopedViewSet):
                 [
                     FieldPanel("address"),
                     FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-                    FieldPanel("directions"),
-                    FieldPanel("accessibility"),
                 ],
                 heading=_("Place"),
+                help_text=_(
+                    "How to get there, what to bring and accessibility notes are desk texts, "
+                    "translated into every language (Bookings > Desk texts)."
+                ),
             ),
-            FieldPanel("what_to_bring"),
             FieldPanel("phone"),
             FieldPanel("staff_languages"),
             FieldPanel("staff"),
             FieldPanel("is_active"),
             InlinePanel("walk_in_hours", heading=_("Walk-in hours"), label=_("time range")),
             InlinePanel("stops", heading=_("Stops of a mobile team"), label=_("stop")),
+        ],
+        base_form_class=DeskScopedForm,
+    )
+
+
+class DeskTextViewSet(DeskScopedViewSet):
+    """What people read about a desk, per language (translated with wagtail-localize)."""
+
+    list_select_related = ("desk__city", "locale")
+    model = DeskText
+    icon = "doc-full"
+    list_display = ["desk", "locale", "public_name"]
+    list_filter = ["locale"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("desk"),
+            FieldPanel("public_name"),
+            FieldPanel("directions"),
+            FieldPanel("what_to_bring"),
+            FieldPanel("accessibility"),
         ],
         base_form_class=DeskScopedForm,
     )
@@ -164,6 +186,7 @@ class BookingGroup(SnippetViewSetGroup):
     items = (
         CityViewSet,
         DeskViewSet,
+        DeskTextViewSet,
         ServiceViewSet,
         OfferingViewSet,
         ClosureViewSet,

@@ -10,10 +10,12 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_unpublished
 
-        from cms.models import StandardPage
+        from cms.editors import city_page_saved
+        from cms.models import CityPage, StandardPage
 
         for signal in (post_save, post_delete, page_unpublished):
             signal.connect(_footer_forget, sender=StandardPage, dispatch_uid=f"footer-{signal}")
+        post_save.connect(city_page_saved, sender=CityPage, dispatch_uid="city-page-editors")
 
 
 def _footer_forget(sender, **kwargs) -> None:

@@ -11,6 +11,7 @@ from wagtail.models import Locale, Page
 
 from appointments.models import City, Service
 from cms.demo_content import CARDS, CATEGORIES, EMERGENCY, SAMPLE, SHELTER_PHONE
+from cms.editors import city_editors_ensure
 from cms.locales import trees_sync
 from cms.models import CityPage, HomePage, ServiceCategory, ServicePage
 from cms.setup import _strings, home_page, site_setup, translate_page
@@ -114,6 +115,8 @@ def load(*, log) -> None:
         )
         cards += sum(_card(city_page, key, categories, services) for key in keys)
     trees_sync()
+    for city in City.objects.filter(is_active=True):
+        city_editors_ensure(city)  # after the trees: every locale's city page
     log(
         f"site: {made['standard_page_translations']} standard page translations, "
         f"{created} new city pages, {cards} new service cards (it, en, ar), "

@@ -17,14 +17,7 @@ from wagtail.models import Locale
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import PageIndex, synchronize_tree
 
-
-def fallback_language(code: str) -> str | None:
-    """The language whose content a locale shows until it is translated."""
-    if code == settings.LANGUAGE_CODE:
-        return None
-    if code in settings.SPORTELLO["CONTENT_FALLBACK_ENGLISH"]:
-        return "en"
-    return settings.LANGUAGE_CODE
+from core.languages import fallback_language
 
 
 def _sync_order() -> list[str]:

@@ -7,10 +7,11 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from appointments import availability
-from appointments.models import City, Closure, Desk, Offering, WalkInHours
+from appointments.models import City, Closure, Desk, DeskText, Offering, WalkInHours
+from appointments.selectors import desk_texts
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,15 @@ class DeskCard:
     desk: Desk
     hours: list[WalkInHours]
     state: availability.OpenState
+    text: DeskText | None = None  # in the reader's language, or the nearest it has
+
+    @property
+    def name(self) -> str:
+        return (self.text.public_name if self.text else "") or self.desk.name
+
+    @property
+    def text_language(self) -> str:
+        return self.text.locale.language_code if self.text else ""
 
     @property
     def map_url(self) -> str:
@@ -29,8 +39,8 @@ class DeskCard:
 
 
 def city_desks(city: City, *, now=None) -> list[DeskCard]:
-    """The city's fixed desks with their walk-in hours and whether they are open now, on
-    each desk's clock (three queries)."""
+    """The city's fixed desks with their texts in the reader's language, their walk-in
+    hours and whether they are open now, on each desk's clock (four queries)."""
     now = now or timezone.now()
     desks = list(
         Desk.objects.filter(city=city, is_active=True, is_mobile=False)
@@ -44,6 +54,7 @@ def city_desks(city: City, *, now=None) -> list[DeskCard]:
         closures.setdefault(closure.desk_id, []).append(
             availability.Closure(start=closure.start, end=closure.end)
         )
+    texts = desk_texts(desks, language=translation.get_language())
     cards = []
     for desk in desks:
         hours = list(desk.walk_in_hours.all())
@@ -53,7 +64,7 @@ def city_desks(city: City, *, now=None) -> list[DeskCard]:
         state = availability.open_state(
             rules=rules, closures=closures.get(desk.pk, []), now=now, tz=ZoneInfo(desk.time_zone)
         )
-        cards.append(DeskCard(desk=desk, hours=hours, state=state))
+        cards.append(DeskCard(desk=desk, hours=hours, state=state, text=texts.get(desk.pk)))
     return cards
 
 

@@ -16,23 +16,30 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.segments.extract import extract_strings
 
+from appointments.models import City
+from cms.editors import city_editors_ensure
 from cms.locales import locales_ensure, trees_sync
-from cms.models import HomePage, StandardPage
+from cms.models import CityPage, HomePage, StandardPage
 
 # role -> (slug, title msgid, template of the first text)
 STANDARD_PAGES = {
-    StandardPage.Role.HELP: ("help", "Help", "cms/initial/help.html"),
-    StandardPage.Role.FAQ: ("faq", "Frequent questions", "cms/initial/faq.html"),
+    StandardPage.Role.HELP: ("help", gettext_noop("Help"), "cms/initial/help.html"),
+    StandardPage.Role.FAQ: ("faq", gettext_noop("Frequent questions"), "cms/initial/faq.html"),
     StandardPage.Role.ACCESSIBILITY: (
         "accessibility",
-        "Accessibility statement",
+        gettext_noop("Accessibility statement"),
         "cms/initial/accessibility.html",
     ),
-    StandardPage.Role.PRIVACY: ("privacy", "Privacy notice", "cms/initial/privacy.html"),
+    StandardPage.Role.PRIVACY: (
+        "privacy",
+        gettext_noop("Privacy notice"),
+        "cms/initial/privacy.html",
+    ),
 }
 
 
@@ -146,4 +153,6 @@ def site_setup(*, only: tuple[str, ...] | None = None) -> dict[str, int]:
     homes = _home_translations(home, languages)
     made = sum(_standard_page(home, role, languages) for role in STANDARD_PAGES)
     trees_sync()
+    for city in City.objects.filter(pk__in=CityPage.objects.values("city")):
+        city_editors_ensure(city)
     return {"home_pages": homes, "standard_page_translations": made}

@@ -27,7 +27,6 @@ class DeskFactory(factory.django.DjangoModelFactory):
     city = factory.SubFactory(CityFactory)
     name = factory.Sequence(lambda n: f"Sportello {n}")
     address = "Piazza Grande 1"
-    what_to_bring = "Un documento"
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):

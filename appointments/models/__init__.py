@@ -3,7 +3,7 @@
 from appointments.models.booking import AccessToken, Appointment, InvalidTransition
 from appointments.models.offer import Closure, Offering, ScheduleRule, Service
 from appointments.models.partners import PartnerOrganisation
-from appointments.models.places import City, Desk, DeskStop, WalkInHours, Weekday
+from appointments.models.places import City, Desk, DeskStop, DeskText, WalkInHours, Weekday
 from appointments.models.waitlist import WaitlistEntry
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Closure",
     "Desk",
     "DeskStop",
+    "DeskText",
     "InvalidTransition",
     "Offering",
     "PartnerOrganisation",

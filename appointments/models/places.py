@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.models import TranslatableMixin
 
 
 class City(models.Model):
@@ -18,6 +19,15 @@ class City(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    editors = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="city",
+        verbose_name=_("editors"),
+        help_text=_("The group whose members write this city's pages and desk texts."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -45,9 +55,6 @@ class Desk(ClusterableModel):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    directions = models.TextField(_("how to get there"), blank=True)
-    accessibility = models.TextField(_("accessibility notes"), blank=True)
-    what_to_bring = models.TextField(_("what to bring"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     short_name = models.CharField(
         _("short name"),
@@ -144,3 +151,27 @@ class WalkInHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class DeskText(TranslatableMixin, models.Model):
+    """What people read about a desk, in each language: its public name, how to get there,
+    what to bring, accessibility. Translated with wagtail-localize like a page, while the
+    desk itself (staff, closures, offerings) exists once."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="texts")
+    public_name = models.CharField(
+        _("public name"), max_length=150, blank=True, help_text=_("Empty: the desk's name.")
+    )
+    directions = models.TextField(_("how to get there"), blank=True)
+    what_to_bring = models.TextField(_("what to bring"), blank=True)
+    accessibility = models.TextField(_("accessibility notes"), blank=True)
+
+    class Meta(TranslatableMixin.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "locale"], name="one_desk_text_per_locale")
+        ]
+        verbose_name = _("desk text")
+        verbose_name_plural = _("desk texts")
+
+    def __str__(self) -> str:
+        return f"{self.public_name or self.desk.name} ({self.locale})"

@@ -41,10 +41,17 @@ def _context(appointment: Appointment, token: str) -> dict:
     place = desk.place_on(appointment.start.astimezone(tz).date())
     offering = selectors.localize_services([appointment.offering])[0]
     is_offer = appointment.status == Appointment.Status.HELD
+    language = translation.get_language()
+    text = selectors.desk_texts([desk], language=language).get(desk.pk)
     return {
         "appointment": appointment,
         "token": token,
         "desk": desk,
+        "desk_name": (text.public_name if text else "") or desk.name,
+        "desk_text": text,
+        # Words not yet translated into the reader's language carry their own language.
+        "text_language": text.locale.language_code if text else language,
+        "directions": place.directions if place is not desk and place else text and text.directions,
         "city": desk.city,
         "place": place,
         "tz": tz,

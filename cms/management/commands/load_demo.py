@@ -91,6 +91,10 @@ class Command(BaseCommand):
             elif not is_superuser:  # staff see only their own desks: they work in Perugia
                 for desk in perugia:
                     desk.staff.add(user)
+            if "Editors" in groups:  # and write Perugia's pages, in every language
+                city = City.objects.get(slug=DEMO_STAFF_CITY)
+                if city.editors_id:
+                    user.groups.add(city.editors)
         operators = Group.objects.get(name="Operators")
         for city in City.objects.exclude(slug=DEMO_STAFF_CITY):
             user, created = user_model.objects.get_or_create(
