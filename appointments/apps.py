@@ -8,8 +8,15 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self) -> None:
-        from appointments import notifications, receivers  # noqa: F401  (kinds, receivers)
+        from django.db.models.signals import post_delete, post_save
 
+        from appointments import notifications, receivers  # noqa: F401  (kinds, receivers)
+        from appointments.holidays import forget
+        from appointments.models import HolidayOpening, PatronDay
+
+        for model in (PatronDay, HolidayOpening):
+            for signal in (post_save, post_delete):
+                signal.connect(forget, sender=model, dispatch_uid=f"holidays-{model.__name__}")
         post_migrate.connect(_ensure_schedules, sender=self)
         post_migrate.connect(_ensure_groups, sender=self)
 
@@ -30,7 +37,7 @@ GROUP_PERMISSIONS = {
         "wagtailadmin.access_admin",
         *(
             f"appointments.{action}_{model}"
-            for model in ("desk", "offering", "closure")
+            for model in ("desk", "offering", "closure", "holidayopening")
             for action in ("add", "change", "delete", "view")
         ),
         # Cities and the shared list of services are kept by administrators.
@@ -44,6 +51,7 @@ GROUP_PERMISSIONS = {
         "appointments.view_desk",
         "appointments.view_offering",
         "appointments.view_closure",
+        "appointments.view_holidayopening",
         "appointments.add_closure",
         "appointments.change_closure",
     ],

@@ -17,6 +17,7 @@ from appointments.models import (
     DeskStop,
     DeskText,
     Offering,
+    PatronDay,
     ScheduleRule,
     Service,
     WalkInHours,
@@ -43,6 +44,26 @@ PARTNER_CITIES: list[tuple[str, str, str]] = [
     ("Latina", "latina", "Lazio"),
     ("Napoli", "napoli", "Campania"),
 ]
+
+# Patron-saint days of the demo cities (day, month, saint). As commonly reported; a real
+# deployment checks each with its city (the source field says so).
+PATRON_DAYS = {
+    "palermo": (15, 7, "Santa Rosalia"),
+    "perugia": (29, 1, "San Costanzo"),
+    "roma": (29, 6, "Santi Pietro e Paolo"),
+    "milano": (7, 12, "Sant'Ambrogio"),
+    "firenze": (24, 6, "San Giovanni Battista"),
+    "torino": (24, 6, "San Giovanni Battista"),
+    "taranto": (10, 5, "San Cataldo"),
+    "genova": (24, 6, "San Giovanni Battista"),
+    "potenza": (30, 5, "San Gerardo"),
+    "sassari": (6, 12, "San Nicola"),
+    "caserta": (20, 1, "San Sebastiano"),
+    "trieste": (3, 11, "San Giusto"),
+    "bologna": (4, 10, "San Petronio"),
+    "latina": (25, 4, "San Marco"),
+    "napoli": (19, 9, "San Gennaro"),
+}
 
 # slug -> kind, then the name in each interface language.
 SERVICES: dict[str, tuple[str, dict[str, str]]] = {
@@ -278,6 +299,17 @@ def load(*, log) -> None:
             slug=slug, defaults={"name": name, "region": region}
         )
         _desks(city, services)
+        if slug in PATRON_DAYS:
+            day, month, saint = PATRON_DAYS[slug]
+            PatronDay.objects.get_or_create(
+                city=city,
+                defaults={
+                    "day": day,
+                    "month": month,
+                    "saint": saint,
+                    "source": "Demo data, as commonly reported: check with the city.",
+                },
+            )
     _perugia_extras(services)
     log(
         f"{len(PARTNER_CITIES)} partner cities, {Desk.objects.count()} desks, "

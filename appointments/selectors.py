@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from appointments import availability
+from appointments.holidays import holiday_closures
 from appointments.models import Appointment, City, Closure, DeskStop, DeskText, Offering, Service
 from core.languages import language_chain
 from core.tokens import token_hash
@@ -47,7 +48,7 @@ def offering_slots(
         for c in Closure.objects.filter(desk_id=offering.desk_id, end__gt=since, start__lt=until)
         .filter(Q(offering__isnull=True) | Q(offering=offering))
         .only("start", "end")
-    ]
+    ] + holiday_closures(offering.desk, since, until)  # public holidays, the patron day
     tz = ZoneInfo(offering.desk.time_zone)
     slots = availability.free_slots(
         rules=rules,

@@ -1,5 +1,6 @@
 """Admin screens of the booking domain: editors keep cities, desks, services and hours."""
 
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -19,6 +20,7 @@ from appointments.admin_views import (
     DeskScopedForm,
     DeskScopedViewSet,
     FailedMessagesView,
+    HolidaysView,
 )
 from appointments.models import (
     Appointment,
@@ -26,8 +28,10 @@ from appointments.models import (
     Closure,
     Desk,
     DeskText,
+    HolidayOpening,
     Offering,
     PartnerOrganisation,
+    PatronDay,
     Service,
 )
 
@@ -89,6 +93,27 @@ class DeskTextViewSet(DeskScopedViewSet):
             FieldPanel("what_to_bring"),
             FieldPanel("accessibility"),
         ],
+        base_form_class=DeskScopedForm,
+    )
+
+
+class PatronDayViewSet(SnippetViewSet):
+    """Kept by administrators, each date with its source."""
+
+    model = PatronDay
+    icon = "date"
+    list_display = ["city", "saint", "day", "month", "source"]
+
+
+class HolidayOpeningViewSet(DeskScopedViewSet):
+    """A desk that opens on a public holiday or its city's patron day after all."""
+
+    list_select_related = ("desk__city",)
+    model = HolidayOpening
+    icon = "date"
+    list_display = ["desk", "date", "note"]
+    edit_handler = ObjectList(
+        [FieldPanel("desk"), FieldPanel("date"), FieldPanel("note")],
         base_form_class=DeskScopedForm,
     )
 
@@ -190,6 +215,8 @@ class BookingGroup(SnippetViewSetGroup):
         ServiceViewSet,
         OfferingViewSet,
         ClosureViewSet,
+        HolidayOpeningViewSet,
+        PatronDayViewSet,
         AppointmentViewSet,
         PartnerOrganisationViewSet,
     )
@@ -200,7 +227,45 @@ register_snippet(BookingGroup)
 
 @hooks.register("register_admin_urls")
 def _failed_messages_url():
-    return [path("texts/failed/", FailedMessagesView.as_view(), name="failed_messages")]
+    return [
+        path("texts/failed/", FailedMessagesView.as_view(), name="failed_messages"),
+        path("holidays/", HolidaysView.as_view(), name="holidays"),
+    ]
+
+
+class _HolidaysMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("appointments.view_desk")
+
+
+@hooks.register("register_admin_menu_item")
+def _holidays_menu():
+    return _HolidaysMenuItem(_("Holidays"), reverse("holidays"), icon_name="date", order=215)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def _closure_over_bookings(request, instance):
+    """A closure over bookings already made: the desk sees whom to call and move."""
+    if not isinstance(instance, Closure):
+        return
+    affected = Appointment.objects.filter(
+        offering__desk=instance.desk_id,
+        status=Appointment.Status.CONFIRMED,
+        start__lt=instance.end,
+        end__gt=instance.start,
+    )
+    if instance.offering_id:
+        affected = affected.filter(offering=instance.offering_id)
+    codes = list(affected.order_by("start").values_list("code", flat=True)[:50])
+    if codes:
+        messages.warning(
+            request,
+            _(
+                "%(count)s bookings fall in this closure; move them (console, or Bookings): %(codes)s"
+            )
+            % {"count": len(codes), "codes": ", ".join(codes)},
+        )
 
 
 class _FailedMessagesMenuItem(MenuItem):

@@ -26,6 +26,7 @@ MODEL_PERMISSIONS = (
     "appointments.change_desktext",
     "appointments.view_desktext",
     "appointments.view_desk",
+    *(f"appointments.{action}_holidayopening" for action in ("add", "change", "delete", "view")),
 )
 
 

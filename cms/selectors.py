@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 
 from appointments import availability
+from appointments.holidays import holiday_closures
 from appointments.models import City, Closure, Desk, DeskText, Offering, WalkInHours
 from appointments.selectors import desk_texts
 
@@ -57,6 +58,9 @@ def city_desks(city: City, *, now=None) -> list[DeskCard]:
     texts = desk_texts(desks, language=translation.get_language())
     cards = []
     for desk in desks:
+        closures.setdefault(desk.pk, []).extend(
+            holiday_closures(desk, now, now + timedelta(days=8))
+        )
         hours = list(desk.walk_in_hours.all())
         rules = [
             availability.WeeklyRule(weekday=h.weekday, start=h.start, end=h.end) for h in hours

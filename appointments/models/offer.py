@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -178,3 +178,55 @@ class Closure(models.Model):
     def clean(self):
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The end must be after the start.")})
+
+
+class PatronDay(models.Model):
+    """A city's patron-saint day, when its desks close. Kept by administrators, each with
+    where the date comes from: the ``holidays`` package knows the patron days by province,
+    and a province's is not always its cities' (decision 0012)."""
+
+    city = models.OneToOneField(
+        "appointments.City", on_delete=models.CASCADE, related_name="patron_day"
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    day = models.PositiveSmallIntegerField(
+        _("day"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    saint = models.CharField(_("patron saint"), max_length=100)
+    source = models.CharField(
+        _("source"), max_length=300, help_text=_("Where the date comes from.")
+    )
+
+    class Meta:
+        verbose_name = _("patron-saint day")
+        verbose_name_plural = _("patron-saint days")
+
+    def __str__(self) -> str:
+        return f"{self.city}: {self.saint} ({self.day}/{self.month})"
+
+    def clean(self):
+        try:
+            date(2024, self.month or 1, self.day or 1)  # a leap year: 29 February exists
+        except ValueError as exc:
+            raise ValidationError({"day": _("This day does not exist in that month.")}) from exc
+
+
+class HolidayOpening(models.Model):
+    """A desk opens on a public holiday or its city's patron day after all."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="holiday_openings")
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "date"], name="one_opening_per_desk_day")
+        ]
+        verbose_name = _("opening on a holiday")
+        verbose_name_plural = _("openings on holidays")
+
+    def __str__(self) -> str:
+        return f"{self.desk}: {self.date:%Y-%m-%d}"

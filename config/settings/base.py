@@ -154,6 +154,13 @@ LANGUAGE_COOKIE_NAME = "sportello_language"
 UNPREFIXED_PATHS = ("/desk/", "/display/", "/hooks/", "/m/", "/b/", "/t/")
 
 WAGTAIL_I18N_ENABLED = True
+# Machine translation in wagtail-localize's editor: configured, and off unless a DeepL key
+# is given (tests and the demo never reach the network).
+if env.str("DEEPL_AUTH_KEY", ""):
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        "OPTIONS": {"AUTH_KEY": env.str("DEEPL_AUTH_KEY")},
+    }
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("it", "Italiano"),
