@@ -49,6 +49,8 @@ def home_page() -> HomePage:
     home = HomePage.objects.filter(locale=locale).first()
     if home is None:
         root = Page.get_first_root_node()
+        if root is None:  # a database emptied after Wagtail's migrations made its root
+            root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
         # Wagtail's initial migration makes a placeholder "Welcome" page; ours replaces it.
         for placeholder in root.get_children().exact_type(Page):
             placeholder.delete()
