@@ -180,3 +180,36 @@ def test_open_now_follows_walk_in_hours_closures_and_the_desks_clock():
     state = availability.open_state(rules=rules, closures=[], now=at(17), tz=ROME)
     assert state.opens_at.astimezone(ROME).date().isoformat() == "2026-12-07"  # next Monday
     assert availability.open_state(rules=[], closures=[], now=at(9), tz=ROME).opens_at is None
+
+
+def test_editors_see_which_languages_are_missing_waiting_or_out_of_date(
+    client, service_page, django_user_model
+):
+    from cms.setup import _strings
+    from cms.translation_status import page_languages
+
+    page, _offering = service_page
+    everything = {
+        s: f"EN {s}"
+        for s in [page.title, page.slug, page.description]
+        + [
+            x
+            for f in ("audience", "how_to", "needed", "achieved", "times", "conditions")
+            for x in _strings(getattr(page, f))
+        ]
+    }
+    translate_page(page, {"en": everything})
+    states = {row.code: row.state for row in page_languages(page)}
+    assert states["it"] == "source" and states["ti"] == "missing"
+    assert states["ar"] == "waiting" and states["en"] == "translated"
+    page.description = "Orientamento gratuito, aggiornato."
+    page.save_revision().publish()
+    page.refresh_from_db()  # published after the translation's last sync
+    assert {row.code: row.state for row in page_languages(page)}["en"] == "out_of_date"
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    listing = client.get(f"/admin/pages/{page.pk}/languages/").content.decode()
+    assert "Tigrinya" in listing or "ትግርኛ" in listing or "(ti)" in listing
+    stranger = django_user_model.objects.create_user("nobody", password="x")
+    client.force_login(stranger)
+    assert client.get(f"/admin/pages/{page.pk}/languages/").status_code in (302, 403)
