@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
@@ -261,8 +262,10 @@ def _closure_over_bookings(request, instance):
     if codes:
         messages.warning(
             request,
-            _(
-                "%(count)s bookings fall in this closure; move them (console, or Bookings): %(codes)s"
+            ngettext(
+                "%(count)s booking falls in this closure; move it: %(codes)s",
+                "%(count)s bookings fall in this closure; move them: %(codes)s",
+                len(codes),
             )
             % {"count": len(codes), "codes": ", ".join(codes)},
         )
