@@ -213,3 +213,28 @@ def test_editors_see_which_languages_are_missing_waiting_or_out_of_date(
     stranger = django_user_model.objects.create_user("nobody", password="x")
     client.force_login(stranger)
     assert client.get(f"/admin/pages/{page.pk}/languages/").status_code in (302, 403)
+
+
+def test_a_small_edit_keeps_the_other_translated_strings(client, service_page):
+    """wagtail-localize translates segment by segment: after one sentence of the Italian page
+    changes, the English page keeps every other sentence translated."""
+    from wagtail_localize.models import TranslationSource
+
+    from cms.setup import _strings
+
+    page, _offering = service_page
+    strings = [page.title, page.description] + [
+        x for f in ("audience", "how_to", "needed") for x in _strings(getattr(page, f))
+    ]
+    translate_page(page, {"en": {s: f"EN {s}" for s in strings}})
+    page.description = "Orientamento gratuito, anche il sabato."
+    page.save_revision().publish()
+    source, _created = TranslationSource.update_or_create_from_instance(page)
+    source.create_or_update_translation(Locale.objects.get(language_code="en"), fallback=True)
+    english = ServicePage.objects.get(
+        translation_key=page.translation_key, locale__language_code="en"
+    )
+    english.refresh_from_db()
+    assert english.title == "EN Consulenza legale"
+    assert "EN Persone straniere." in english.audience
+    assert english.description == "Orientamento gratuito, anche il sabato."  # the new sentence
