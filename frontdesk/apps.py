@@ -29,8 +29,11 @@ class FrontdeskConfig(AppConfig):
     def ready(self) -> None:
         from appointments.models import Offering
         from frontdesk import notifications  # noqa: F401  (registers its message kind)
+        from frontdesk.models import Ticket
+        from frontdesk.services import ticket_saved
 
         post_save.connect(_queue_for_offering, sender=Offering, dispatch_uid="frontdesk-queue")
+        post_save.connect(ticket_saved, sender=Ticket, dispatch_uid="frontdesk-ticket-version")
         post_migrate.connect(_ensure_schedules, sender=self)
         post_migrate.connect(_ensure_groups, sender=self)
 

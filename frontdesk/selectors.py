@@ -56,6 +56,7 @@ def queue_board(desk: Desk, *, day: date, now: datetime) -> list[QueueLine]:
     waiting = Q(tickets__day=day, tickets__status=TicketStatus.WAITING)
     queues = (
         Queue.objects.filter(desk=desk, is_active=True)
+        .select_related("service")
         .annotate(
             waiting=Count("tickets", filter=waiting),
             since=Min("tickets__arrived_at", filter=waiting),
@@ -68,9 +69,13 @@ def queue_board(desk: Desk, *, day: date, now: datetime) -> list[QueueLine]:
     ]
 
 
-def tickets_today(desk: Desk, *, day: date):
+def tickets_open(desk: Desk, *, day: date):
+    """Today's tickets still in the day (waiting, called, being served, set aside): what the
+    console shows; a ticket that ends leaves it."""
+    from frontdesk.models import OPEN_TICKET_STATUSES
+
     return (
-        Ticket.objects.filter(queue__desk=desk, day=day)
+        Ticket.objects.filter(queue__desk=desk, day=day, status__in=OPEN_TICKET_STATUSES)
         .select_related("queue", "counter", "appointment")
         .order_by("queue__letter", "number")
     )

@@ -7,11 +7,13 @@ counters calling at the same moment never get the same ticket.
 
 from __future__ import annotations
 
+import logging
 import string
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, IntegerField, Max, Value, When
 from django.utils import timezone
@@ -26,6 +28,8 @@ from frontdesk.models import (
     Ticket,
     TicketStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class FrontDeskError(Exception):
@@ -46,6 +50,40 @@ class CounterBusy(FrontDeskError):
 
 def rules() -> dict:
     return settings.SPORTELLO["FRONTDESK"]
+
+
+VERSION_KEY = "frontdesk:desk:{}:version"
+
+
+def desk_version(desk_id: int) -> int | None:
+    """A number that changes whenever the desk's tickets do: the console's cheap ETag.
+    None when the cache cannot say (then nothing is ever "not modified")."""
+    try:
+        return cache.get_or_set(VERSION_KEY.format(desk_id), 1, None)
+    except Exception:  # noqa: BLE001 (a cache that is down must not stop the desk)
+        return None
+
+
+def ticket_saved(sender, instance, raw=False, **kwargs) -> None:
+    """Every ticket written, however (a service, the day's end, the admin): its desk's
+    consoles learn that something changed."""
+    if not raw:
+        _changed(instance.queue.desk_id)
+
+
+def _changed(desk_id: int) -> None:
+    """After the transaction commits (a refresh in between would see the old tickets under
+    the new number), the desk's consoles see that something changed."""
+
+    def bump():
+        try:
+            cache.incr(VERSION_KEY.format(desk_id))
+        except ValueError:  # not there yet
+            cache.set(VERSION_KEY.format(desk_id), 2, None)
+        except Exception:  # noqa: BLE001 (consoles then refresh every minute anyway)
+            logger.warning("could not mark desk %s as changed for its consoles", desk_id)
+
+    transaction.on_commit(bump)
 
 
 def desk_day(desk: Desk, now: datetime) -> date:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -87,20 +88,21 @@ def console(request, desk_id: int):
         request.session[COUNTER_KEY.format(desk.pk)] = counter.pk if counter else None
         return _back(desk)
     counter = selectors.counter_for(desk, request.session.get(COUNTER_KEY.format(desk.pk)))
-    tickets = list(selectors.tickets_today(desk, day=day))
     query = ascii_digits(request.POST.get("q", "")).strip() if request.method == "POST" else ""
+    etag = _console_etag(request, desk, counter, day, now)
+    refreshing = bool(request.headers.get("Sportello-Refresh"))
+    if refreshing and etag:  # the page refreshing itself: mostly a 304, from two reads
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+    tickets = list(selectors.tickets_open(desk, day=day))
     if query:
         bookings = list(selectors.bookings_find(desk, query, now=now))
     else:
         bookings = list(selectors.bookings_today(desk, day=day))
     board = selectors.queue_board(desk, day=day, now=now)
     counters = list(desk.counters.filter(is_active=True))
-    etag = _console_etag(request, desk, counter, counters, tickets, board, bookings, now)
-    refreshing = bool(request.headers.get("Sportello-Refresh"))
-    if refreshing:  # the page refreshing itself: often a 304 that renders nothing
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            return not_modified
+    waiting = [t for t in tickets if t.status in (TicketStatus.WAITING, TicketStatus.PARKED)]
     context = {
         "desk": desk,
         "counters": counters,
@@ -116,7 +118,8 @@ def console(request, desk_id: int):
             None,
         ),
         "board": board,
-        "waiting": [t for t in tickets if t.status in (TicketStatus.WAITING, TicketStatus.PARKED)],
+        "waiting": waiting[:WAITING_SHOWN],
+        "waiting_more": max(0, len(waiting) - WAITING_SHOWN),
         "bookings": bookings,
         "check_in_ids": {
             b.pk
@@ -124,7 +127,7 @@ def console(request, desk_id: int):
             if b.status == Appointment.Status.CONFIRMED and services.desk_day(desk, b.start) == day
         },
         "query": query,
-        "queues": Queue.objects.filter(desk=desk, is_active=True),
+        "queues": Queue.objects.filter(desk=desk, is_active=True).select_related("service"),
         "languages": [
             (code, translation.get_language_info(code)["name_local"])
             for code, _name in settings.LANGUAGES
@@ -139,31 +142,36 @@ def console(request, desk_id: int):
     response = render(request, "frontdesk/console.html", context)
     if refreshing:  # a refresh swaps in parts of the page: flash messages wait for a visit
         messages.get_messages(request).used = False
-    if not query:
+    if etag and not query:
         response["ETag"] = etag
     return response
 
 
 CONSOLE_REFRESH_SECONDS = 10
+WAITING_SHOWN = 60  # the next ones; the board counts them all
 
 
-def _console_etag(request, desk, counter, counters, tickets, board, bookings, now) -> str:
-    """What the console shows, as a fingerprint: the same page gets the same ETag (the page
-    itself differs each time by its CSRF token), and a refresh that would show nothing new
-    is a 304 that renders nothing."""
+def _console_etag(request, desk, counter, day, now) -> str:
+    """What the console shows, as a cheap fingerprint, read before anything else: the
+    desk's ticket version (bumped whenever one of its tickets is written), today's bookings
+    (how many, last change), the reader (user, language, counter) and the minute (waits are
+    shown in minutes). A refresh that would show nothing new is a 304 from these two reads.
+    Empty when the cache cannot give the version: then every refresh is a full page."""
+    version = services.desk_version(desk.pk)
+    if version is None:
+        return ""
+    bookings = selectors.bookings_today(desk, day=day).aggregate(
+        n=Count("pk"), changed=Max("updated_at")
+    )
     state = (
         request.user.pk,
         desk.pk,
+        version,
+        bookings["n"],
+        bookings["changed"].isoformat() if bookings["changed"] else "",
         translation.get_language(),
         counter.pk if counter else None,
-        [(c.pk, c.name) for c in counters],
-        now.replace(second=0, microsecond=0).isoformat(),  # the waits shown in minutes
-        [
-            (t.pk, t.status, t.calls, t.counter_id, t.priority, t.note, t.interpreter_joined)
-            for t in tickets
-        ],
-        [(line.queue.pk, line.waiting) for line in board],
-        [(b.pk, b.status, b.start.isoformat()) for b in bookings],
+        now.replace(second=0, microsecond=0).isoformat(),
     )
     digest = hashlib.blake2b(repr(state).encode(), digest_size=12).hexdigest()
     return f'"{digest}"'
