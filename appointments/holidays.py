@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_calendars
 from django.core.cache import cache
+from django.db import transaction
 
 from appointments import availability
 
@@ -32,7 +33,7 @@ def _desk_year(desk_id: int, city_id: int, year: int) -> dict[date, str]:
     from appointments.models import HolidayOpening, PatronDay
 
     version = cache.get_or_set(VERSION_KEY, 1, None)
-    key = f"holidays:{version}:{desk_id}:{year}"
+    key = f"holidays:{version}:{desk_id}:{city_id}:{year}"
     days = cache.get(key)
     if days is None:
         days = dict(national(year))
@@ -70,8 +71,13 @@ def holiday_closures(desk, since: datetime, until: datetime) -> list[availabilit
 
 
 def forget(**kwargs) -> None:
-    """A patron day or an opening changed: every desk's days are read afresh."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    """A patron day or an opening changed: every desk's days are read afresh, once the
+    change is committed (a request in between would cache the old days again)."""
+
+    def bump():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 2, None)
+
+    transaction.on_commit(bump)

@@ -10,6 +10,7 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_unpublished
 
+        from cms import checks  # noqa: F401  (registers the fallback settings check)
         from cms.editors import city_page_saved
         from cms.models import CityPage, StandardPage
 
@@ -19,10 +20,13 @@ class CmsConfig(AppConfig):
 
 
 def _footer_forget(sender, **kwargs) -> None:
-    """A standard page changed: every language's footer is read afresh."""
+    """A standard page changed: every language's footer is read afresh, once the change is
+    committed (a request in between would cache the old one again)."""
     from django.conf import settings
     from django.core.cache import cache
+    from django.db import transaction
 
     from cms.templatetags.site_pages import CACHE_KEY
 
-    cache.delete_many([CACHE_KEY.format(code) for code, _name in settings.LANGUAGES])
+    keys = [CACHE_KEY.format(code) for code, _name in settings.LANGUAGES]
+    transaction.on_commit(lambda: cache.delete_many(keys))

@@ -36,7 +36,11 @@ def city_editors_ensure(city: City) -> Group:
 
     group = city.editors
     if group is None:
-        group, _created = Group.objects.get_or_create(name=f"Editors · {city.name}")
+        # The slug keeps two cities of the same name apart.
+        name = f"Editors · {city.name}"
+        if Group.objects.filter(name=name).exclude(city=city).exists():
+            name = f"Editors · {city.name} ({city.slug})"
+        group, _created = Group.objects.get_or_create(name=name)
         city.editors = group
         city.save(update_fields=["editors"])
     for perm in MODEL_PERMISSIONS:

@@ -13,6 +13,7 @@ code (the demo, ``city_add``) call ``trees_sync()``.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from wagtail.models import Locale
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import PageIndex, synchronize_tree
@@ -25,9 +26,10 @@ def _sync_order() -> list[str]:
     codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
     done: list[str] = [settings.LANGUAGE_CODE]
     while len(done) < len(codes):
-        for code in codes:
-            if code not in done and fallback_language(code) in done:
-                done.append(code)
+        added = [c for c in codes if c not in done and fallback_language(c) in done]
+        if not added:  # the checks refuse such settings; never loop
+            raise ImproperlyConfigured("CONTENT_FALLBACK_ENGLISH makes a fallback loop.")
+        done.extend(added)
     return done
 
 
@@ -37,11 +39,13 @@ def locales_ensure() -> dict[str, Locale]:
         code: Locale.objects.get_or_create(language_code=code)[0]
         for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES
     }
+    existing = {sync.locale_id: sync.sync_from_id for sync in LocaleSynchronization.objects.all()}
     for code, locale in locales.items():
         source = fallback_language(code)
         if source is None:
             LocaleSynchronization.objects.filter(locale=locale).delete()
-        else:
+        elif existing.get(locale.pk) != locales[source].pk:
+            # Written only when it changes: wagtail-localize syncs a whole tree on each save.
             LocaleSynchronization.objects.update_or_create(
                 locale=locale, defaults={"sync_from": locales[source]}
             )

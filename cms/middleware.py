@@ -21,6 +21,12 @@ GUARDED_MODULES = (
     "wagtail_localize.views.update_translations",
     "wagtail_localize.views.edit_translation",
 )
+# Views that list objects of every city (any snippet by type, every translation): for
+# administrators only.
+ADMINISTRATORS_ONLY = (
+    "wagtail_localize.views.snippets_api",
+    "wagtail_localize.views.report",
+)
 
 
 def user_can_change(user, instance) -> bool:
@@ -59,10 +65,16 @@ class TranslationScopeMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        view = getattr(view_func, "view_class", view_func)  # class-based views
+        view = getattr(view_func, "view_class", None) or getattr(view_func, "cls", view_func)
         module = getattr(view, "__module__", "") or ""
-        if not module.startswith(GUARDED_MODULES) or request.user.is_superuser:
+        if not module.startswith(GUARDED_MODULES + ADMINISTRATORS_ONLY):
             return None
+        if not request.user.is_authenticated:
+            return None  # the view sends them to the login page; nothing is looked up here
+        if request.user.is_superuser:
+            return None
+        if module.startswith(ADMINISTRATORS_ONLY):
+            raise PermissionDenied
         try:
             instances = _instances(view_kwargs)
         except (ObjectDoesNotExist, LookupError, ValueError) as exc:

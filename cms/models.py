@@ -12,6 +12,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
@@ -22,6 +23,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.snippets.models import register_snippet
+from wagtail_localize.fields import SynchronizedField
 
 from appointments import selectors
 
@@ -78,11 +80,42 @@ class SitePage(Page):
 
     @property
     def content_language(self) -> str:
+        if hasattr(self, "_content_language"):  # filled for a list by content_languages()
+            return self._content_language
         return self.content_source.locale.language_code
 
     @property
     def is_fallback(self) -> bool:
         return bool(self.alias_of_id)
+
+    @cached_property
+    def partly_translated_from(self) -> str:
+        """A translation that still has strings of its source (wagtail-localize fills the
+        ones not translated yet with the source's words): the source's language, else "".
+        Cached per published version of the page."""
+        if self.alias_of_id or self.locale.language_code == settings.LANGUAGE_CODE:
+            return ""
+        key = (
+            f"cms:partial:{self.pk}:{self.last_published_at and self.last_published_at.timestamp()}"
+        )
+        found = cache.get(key)
+        if found is None:
+            from wagtail_localize.models import Translation
+
+            translation = (
+                Translation.objects.filter(
+                    source__object_id=self.translation_key, target_locale=self.locale_id
+                )
+                .select_related("source__locale")
+                .first()
+            )
+            found = ""
+            if translation is not None:
+                total, done = translation.get_progress()
+                if done < total:
+                    found = translation.source.locale.language_code
+            cache.set(key, found, 24 * 3600)
+        return found
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -108,6 +141,28 @@ class SitePage(Page):
         if self.is_fallback:
             context["canonical"] = self.content_source.get_full_url(request)
         return context
+
+
+def content_languages(pages) -> None:
+    """The real language of each page of a list, in a query or two (not one per alias)."""
+    pending = {page.pk: page for page in pages if page.alias_of_id}
+    for page in pages:
+        if not page.alias_of_id:
+            page._content_language = page.locale.language_code
+    chain = {pk: page.alias_of_id for pk, page in pending.items()}
+    while chain:
+        sources = {
+            p.pk: (p.alias_of_id, p.locale.language_code)
+            for p in Page.objects.filter(pk__in=set(chain.values())).select_related("locale")
+        }
+        following = {}
+        for pk, source_pk in chain.items():
+            alias_of, language = sources.get(source_pk, (None, ""))
+            if alias_of:
+                following[pk] = alias_of
+            else:
+                pending[pk]._content_language = language
+        chain = following
 
 
 class HomePage(SitePage):
@@ -144,10 +199,11 @@ class CityPage(SitePage):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("city"),
+        FieldPanel("city", permission="superuser"),  # set by city_add; editors do not move it
         FieldPanel("intro"),
         FieldPanel("urgent"),
     ]
+    override_translatable_fields = [SynchronizedField("city")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ServicePage"]
 
@@ -164,7 +220,11 @@ class CityPage(SitePage):
         from cms import selectors as site_selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["services"] = ServicePage.objects.child_of(self).live().order_by("title")
+        services = list(
+            ServicePage.objects.child_of(self).live().select_related("locale").order_by("title")
+        )
+        content_languages(services)
+        context["services"] = services
         context["desks"] = site_selectors.city_desks(self.city) if self.city_id else []
         context["offerings"] = selectors.city_offerings(city=self.city) if self.city_id else []
         return context
@@ -257,6 +317,15 @@ class ServicePage(SitePage):
     ]
     parent_page_types = ["cms.CityPage"]
     subpage_types: list[str] = []
+    # The shared lists (categories, bookable services) and the phone number are the same in
+    # every language: copied to translations, never offered to translators (a translation
+    # would otherwise make copies of administrators' lists).
+    override_translatable_fields = [
+        SynchronizedField("category"),
+        SynchronizedField("service"),
+        SynchronizedField("urgent_phone"),
+        SynchronizedField("topics"),
+    ]
 
     class Meta:
         verbose_name = _("service page")

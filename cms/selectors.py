@@ -88,11 +88,10 @@ def service_booking(*, service, city) -> Booking:
     if service is None or city is None:
         return Booking(offerings=[])
     offerings = list(
-        Offering.objects.filter(
+        Offering.objects.bookable()
+        .filter(
             Q(service=service) | Q(service__translation_key=service.translation_key),
             desk__city=city,
-            desk__is_active=True,
-            is_active=True,
         )
         .select_related("desk")
         .order_by("desk__name")

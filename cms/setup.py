@@ -10,6 +10,7 @@ then edit like any other.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from appointments.models import City
 from cms.editors import city_editors_ensure
 from cms.locales import locales_ensure, trees_sync
 from cms.models import CityPage, HomePage, StandardPage
+
+logger = logging.getLogger(__name__)
 
 # role -> (slug, title msgid, template of the first text)
 STANDARD_PAGES = {
@@ -110,27 +113,61 @@ def _languages(only: tuple[str, ...] | None) -> list[str]:
     ]
 
 
+def _translated_into(page: Page) -> set[str]:
+    """The languages a page has a real translation in (not a fallback alias)."""
+    return set(
+        Page.objects.filter(
+            translation_key=page.translation_key, alias_of__isnull=True
+        ).values_list("locale__language_code", flat=True)
+    )
+
+
 def _standard_page(home: HomePage, role: str, languages: list[str]) -> int:
+    """The page of a role in Italian (made once) and its translations from the catalogues
+    into every language that has none yet (also languages added later)."""
     slug, title, template = STANDARD_PAGES[role]
-    page = StandardPage.objects.filter(locale=home.locale, role=role).first()
-    if page is not None:
-        return 0
     with translation.override(settings.LANGUAGE_CODE):
         source_title = translation.gettext(title)
         source_html = render_to_string(template)
-    page = home.add_child(
-        instance=StandardPage(title=source_title, slug=slug, role=role, body=source_html)
-    )
-    page.save_revision().publish()
+    page = StandardPage.objects.filter(locale=home.locale, role=role).first()
+    if page is None:
+        page = home.add_child(
+            instance=StandardPage(title=source_title, slug=slug, role=role, body=source_html)
+        )
+        page.save_revision().publish()
+    have = _translated_into(page)
     texts = {}
     for language in languages:
-        with translation.override(language):
-            target_html = render_to_string(template)
-            translated = dict(zip(_strings(source_html), _strings(target_html), strict=True))
-            translated[source_title] = translation.gettext(title)
-        translated[slug] = slug
-        texts[language] = translated
-    return translate_page(page, texts)
+        if language in have:
+            continue
+        strings = _catalogue_strings(template, title, source_html, source_title, language)
+        if strings is not None:
+            texts[language] = {**strings, slug: slug}
+    return translate_page(page, texts) if texts else 0
+
+
+def _catalogue_strings(template, title, source_html, source_title, language):
+    """Source string -> the catalogue's translation, for one language; None (with a log
+    line) when the template renders differently there (a translator added a line break),
+    so one odd catalogue never stops the others. A string the catalogue lacks stays out:
+    wagtail-localize then shows it untranslated, not as English posing as the language."""
+    with translation.override(language):
+        target_html = render_to_string(template)
+        target_title = translation.gettext(title)
+    with translation.override("en"):  # the msgids: what an untranslated string renders as
+        english = _strings(render_to_string(template))
+    source, target = _strings(source_html), _strings(target_html)
+    if not len(source) == len(target) == len(english):
+        logger.warning("site_setup: %s renders differently in %s", template, language)
+        return None
+    strings = {
+        s: t
+        for s, t, msgid in zip(source, target, english, strict=True)
+        if t != msgid or language == "en"
+    }
+    if target_title != title or language == "en":
+        strings[source_title] = target_title
+    return strings
 
 
 def _home_translations(home: HomePage, languages: list[str]) -> int:

@@ -63,3 +63,11 @@ def _page_languages_button(page, user, view_name, next_url=None):
         yield Button(
             _("Languages"), reverse("cms_page_languages", args=[page.pk]), icon_name="site"
         )
+
+
+@hooks.register("construct_reports_menu")
+def _translations_report_for_administrators(request, menu_items):
+    """wagtail-localize's report lists every city's translations: administrators only."""
+    if not request.user.is_superuser:
+        report = reverse("wagtail_localize:translations_report")
+        menu_items[:] = [item for item in menu_items if getattr(item, "url", "") != report]

@@ -24,6 +24,18 @@ def desk_texts_from_desks(apps, schema_editor):
             )
 
 
+def desks_from_desk_texts(apps, schema_editor):
+    """Back: each desk gets its Italian texts again."""
+    Desk = apps.get_model("appointments", "Desk")
+    DeskText = apps.get_model("appointments", "DeskText")
+    for text in DeskText.objects.filter(locale__language_code=settings.LANGUAGE_CODE):
+        Desk.objects.filter(pk=text.desk_id).update(
+            directions=text.directions,
+            what_to_bring=text.what_to_bring,
+            accessibility=text.accessibility,
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -58,7 +70,7 @@ class Migration(migrations.Migration):
                 'unique_together': {('translation_key', 'locale')},
             },
         ),
-            migrations.RunPython(desk_texts_from_desks, migrations.RunPython.noop),
+            migrations.RunPython(desk_texts_from_desks, desks_from_desk_texts),
         migrations.RemoveField(
             model_name='desk',
             name='accessibility',

@@ -52,6 +52,8 @@ def _context(appointment: Appointment, token: str) -> dict:
         # Words not yet translated into the reader's language carry their own language.
         "text_language": text.locale.language_code if text else language,
         "directions": place.directions if place is not desk and place else text and text.directions,
+        # A mobile team's stop is written once (no language mark); a desk text has its own.
+        "directions_language": text.locale.language_code if text and place is desk else "",
         "city": desk.city,
         "place": place,
         "tz": tz,

@@ -118,6 +118,25 @@ def test_an_editor_of_perugia_finds_no_way_into_napoli(client, two_cities):
     translation = source.translations.create(target_locale=Locale.objects.get(language_code="ar"))
     assert client.get(f"/admin/localize/translate/{translation.pk}/preview/").status_code == 403
     assert client.get(f"/admin/localize/update/{source.pk}/").status_code == 403
+    # wagtail-localize's lists of every city's objects: administrators only.
+    assert client.get("/admin/localize/api/snippets/appointments/appointment/").status_code == 403
+    assert client.get("/admin/localize/reports/translations/").status_code == 403
+    # The holidays page shows a city editor the days, never bookings (the desk staff's).
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
+
+    christmas = timezone.localdate().replace(month=12, day=25)
+    if christmas < timezone.localdate():
+        christmas = christmas.replace(year=christmas.year + 1)
+    offering = OfferingFactory(desk=perugia_desk)
+    start = datetime.combine(christmas, time(10), tzinfo=timezone.get_current_timezone())
+    ConfirmedAppointmentFactory(offering=offering, start=start, code="XMAS01")
+    holidays = client.get("/admin/holidays/").content.decode()
+    assert "Sportello Perugia" in holidays and "XMAS01" not in holidays
+    assert "Sportello Napoli" not in holidays
 
 
 def test_the_default_editors_group_reaches_no_page_and_no_shared_list(django_user_model):

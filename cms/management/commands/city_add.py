@@ -7,6 +7,8 @@ page in every language's tree, and its editors group with their permissions.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
@@ -38,6 +40,10 @@ class Command(BaseCommand):
             raise CommandError("A city needs a name.")
         if City.objects.filter(slug=slug).exists():
             raise CommandError(f"A city with the slug {slug!r} exists already.")
+        try:
+            ZoneInfo(options["time_zone"])
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise CommandError(f"Unknown time zone {options['time_zone']!r}.") from exc
         city = City.objects.create(name=name, slug=slug, region=options["region"])
         desk = Desk.objects.create(
             city=city,
