@@ -180,7 +180,8 @@ def check_in(*, appointment: Appointment, now: datetime | None = None, by=None) 
             issued_at=now,
             booked_on_time=not late,
             interpreter_language=appointment.interpreter_language,
-            phone=appointment.phone,
+            # No phone: the "turn near" text is for walk-ins; a booked visitor has a time.
+            language=appointment.language,
             issued_by=by,
         )
 
@@ -461,7 +462,7 @@ def turn_near_notify(*, queues, day: date, now: datetime | None = None) -> int:
         )
         for ahead, ticket in enumerate(line):
             if not ticket.phone or ticket.position_token_hash:
-                continue  # no phone, or told already
+                continue  # no phone (booked visitors have none here), or told already
             token = tokens.manage_token()
             with transaction.atomic():
                 claimed = Ticket.objects.filter(pk=ticket.pk, position_token_hash="").update(

@@ -29,12 +29,28 @@ from appointments.services.booking import appointment_cancel, appointment_resche
 from appointments.services.errors import BookingError, ChangedMeanwhile, SlotTaken
 from core.digits import ascii_digits
 from core.formatting import format_short_day, format_time
+from core.locking import LockTimeout
 from core.phones import phone_mask, phone_normalize
 from core.responses import render
 from frontdesk import selectors, services
 from frontdesk.models import InvalidTicketMove, Queue, TicketStatus
 
 COUNTER_KEY = "frontdesk:counter:{}"
+
+
+def desk_busy_retry(view):
+    """A desk's lock held too long by others (core.locking's LockTimeout) is a message
+    to try again, never an error page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except LockTimeout:
+            messages.error(request, _("The desk is busy. Please try again."))
+            return redirect("frontdesk:console", desk_id=kwargs["desk_id"])
+
+    return wrapped
 
 
 def staff_only(view):
@@ -183,6 +199,7 @@ def _back(desk):
 
 @staff_only
 @require_POST
+@desk_busy_retry
 def call_next(request, desk_id: int):
     desk = selectors.desk_for(request.user, desk_id)
     counter = selectors.counter_for(desk, request.POST.get("counter"))
@@ -212,6 +229,7 @@ ACTIONS = {
 
 @staff_only
 @require_POST
+@desk_busy_retry
 def ticket_action(request, desk_id: int, ticket_id: int, action: str):
     desk = selectors.desk_for(request.user, desk_id)
     ticket = selectors.ticket_for(desk, ticket_id)
@@ -258,6 +276,7 @@ def _call_out_of_order(request, desk, ticket):
 
 @staff_only
 @require_POST
+@desk_busy_retry
 def walk_in(request, desk_id: int):
     desk = selectors.desk_for(request.user, desk_id)
     queue = Queue.objects.filter(desk=desk, pk=request.POST.get("queue") or 0).first()
@@ -287,6 +306,7 @@ def walk_in(request, desk_id: int):
 
 @staff_only
 @require_POST
+@desk_busy_retry
 def check_in(request, desk_id: int, appointment_id: int):
     desk = selectors.desk_for(request.user, desk_id)
     appointment = Appointment.objects.filter(pk=appointment_id, offering__desk=desk).first()

@@ -217,3 +217,35 @@ def test_staff_idle_for_too_long_are_logged_out_and_background_refreshes_do_not_
     gone = client.get(url, HTTP_SPORTELLO_REFRESH="1")
     assert gone.status_code == 302 and "/admin/login/" in gone["Location"]
     assert client.get(url).status_code == 302  # and stays logged out
+
+
+def test_a_busy_desk_is_a_message_to_try_again_not_an_error(client, desk, monkeypatch):
+    from core.locking import LockTimeout
+
+    offering, operator, counter = desk
+
+    def held(**kwargs):
+        raise LockTimeout("call:1")
+
+    monkeypatch.setattr(services, "call_next", held)
+    client.force_login(operator)
+    response = client.post(
+        f"/desk/{offering.desk.pk}/call-next/", {"counter": counter.pk}, follow=True
+    )
+    assert response.status_code == 200
+    assert _t("The desk is busy. Please try again.") in response.content.decode()
+
+
+def test_a_checked_in_booked_visitor_gets_no_turn_near_text(desk):
+    offering, _operator, counter = desk
+    now = timezone.localtime()
+    start = min(now + timedelta(minutes=5), now.replace(hour=23, minute=59))
+    booking = ConfirmedAppointmentFactory(
+        offering=offering, start=start, end=start + timedelta(minutes=30), language="ar"
+    )
+    ticket = services.check_in(appointment=booking)
+    assert ticket.phone == "" and ticket.language == "ar"
+    queue = Queue.objects.get(desk=offering.desk)
+    services.walk_in_issue(queue=queue)
+    services.call_next(counter=counter, now=timezone.now() + timedelta(hours=1))
+    assert not Message.objects.filter(kind="turn_near").exists()
