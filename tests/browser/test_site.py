@@ -108,6 +108,16 @@ def test_a_page_not_yet_translated_says_so_and_passes_axe(page, city_site):
     expect(page).to_have_url(re.compile(r"/ti/book/perugia/"))
 
 
+@pytest.mark.parametrize("path", ["/ar/privacy/", "/ar/faq/", "/ti/help/"])
+def test_standard_pages_pass_axe_on_a_phone(page, city_site, path):
+    site_url, _offering = city_site
+    page.set_viewport_size(PHONE)
+    page.goto(f"{site_url}{path}")
+    expect(page.locator("h1")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+
+
 def test_the_walk_works_without_javascript(browser, city_site):
     site_url, offering = city_site
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
