@@ -71,6 +71,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from proc_cpu import TICK, descendants, machine_ticks, process_table  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -81,7 +83,6 @@ PG_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/"
 REDIS_URL = "redis://127.0.0.1:6379/15"
 ACCOUNT_SID = "AC" + "0" * 32
 SEATS = 50  # people per slot: 10,000 bookings fill 200 one-minute slots
-TICK = os.sysconf("SC_CLK_TCK")
 POLL = 0.1
 
 
@@ -235,42 +236,6 @@ def reminders_queue_timed() -> tuple[int, float]:
 
 
 # --- Processes and their CPU time ------------------------------------------------------
-
-
-def process_table() -> dict[int, tuple[int, str, float, int]]:
-    """pid -> (ppid, command name, CPU seconds, start time in ticks), from /proc."""
-    table = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text[text.rindex(")") + 2 :].split()  # fields[0] is field 3 (state)
-        cpu = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime, all threads
-        table[int(stat.parent.name)] = (int(fields[1]), name, cpu, int(fields[19]))
-    return table
-
-
-def descendants(table: dict, root: int) -> list[int]:
-    children = defaultdict(list)
-    for pid, (ppid, *_rest) in table.items():
-        children[ppid].append(pid)
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        if pid in table:
-            found.append(pid)
-        todo.extend(children[pid])
-    return found
-
-
-def machine_ticks() -> tuple[int, int, int]:
-    """(busy, all, steal) ticks of all CPUs since boot."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    steal = values[7] if len(values) > 7 else 0
-    return sum(values[:8]) - idle - steal, sum(values[:8]), steal
 
 
 class CpuWindow:

@@ -1,0 +1,46 @@
+"""CPU seconds of processes and of the whole machine, read from /proc: the benchmarks
+report what the server, the database and everything else on the machine took."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_table() -> dict[int, tuple[int, str, float, int]]:
+    """pid -> (ppid, command name, CPU seconds, start time in ticks), from /proc."""
+    table = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()  # fields[0] is field 3 (state)
+        cpu = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime, all threads
+        table[int(stat.parent.name)] = (int(fields[1]), name, cpu, int(fields[19]))
+    return table
+
+
+def descendants(table: dict, root: int) -> list[int]:
+    children = defaultdict(list)
+    for pid, (ppid, *_rest) in table.items():
+        children[ppid].append(pid)
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            found.append(pid)
+        todo.extend(children[pid])
+    return found
+
+
+def machine_ticks() -> tuple[int, int, int]:
+    """(busy, all, steal) ticks of all CPUs since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    steal = values[7] if len(values) > 7 else 0
+    return sum(values[:8]) - idle - steal, sum(values[:8]), steal
