@@ -35,13 +35,24 @@ class StaffIdleMiddleware:
     not save the session: the console's background refreshes (``Sportello-Refresh: 1``),
     Wagtail's editing-session ping from an edit page left open, and the public screens that
     reload themselves (``/display/``, ``/t/``). So a console or an edit page left alone on
-    an unattended tablet still logs out. Every staff response says how many seconds are left
+    an unattended tablet still logs out; an edit page with unsaved changes (Wagtail pings
+    with ``is_editing``) counts as someone writing. Every staff response says how many seconds are left
     (``Sportello-Idle-Left``), so the console warns before it happens.
     """
 
     KEY = "_active_at"
     HEADER = "Sportello-Idle-Left"
     BACKGROUND_PATHS = ("/admin/editing-sessions/", "/display/", "/t/")
+    EDITING_PATH = "/admin/editing-sessions/"
+
+    @staticmethod
+    def _editing(request) -> bool:
+        return request.method == "POST" and request.POST.get("is_editing") not in (
+            None,
+            "",
+            "0",
+            "false",
+        )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,8 +71,10 @@ class StaffIdleMiddleware:
         if last is not None and now - last > limit:
             logout(request)  # flushes the session; the view sees an anonymous visitor
             return self.get_response(request)
-        background = request.headers.get("Sportello-Refresh") or request.path_info.startswith(
-            self.BACKGROUND_PATHS
+        background = request.headers.get("Sportello-Refresh") or (
+            request.path_info.startswith(self.BACKGROUND_PATHS)
+            # An edit page with unsaved changes pings with is_editing: someone is writing.
+            and not (request.path_info.startswith(self.EDITING_PATH) and self._editing(request))
         )
         if not background and (last is None or now - last >= 30):
             request.session[self.KEY] = last = now  # at most one session write per 30 s

@@ -196,7 +196,8 @@ def test_a_background_refresh_is_a_304_until_something_changes(
 def test_staff_idle_for_too_long_are_logged_out_and_background_refreshes_do_not_count(
     client, desk, settings, monkeypatch
 ):
-    offering, operator, _counter = desk
+    offering, operator, counter = desk
+    operator.groups.add(Group.objects.get(name="Desk managers"))  # may edit the counter
     settings.SPORTELLO = {**settings.SPORTELLO, "STAFF_IDLE_MINUTES": 10}
     clock = [1_000_000.0]
     monkeypatch.setattr("core.middleware._now", lambda: clock[0])
@@ -211,7 +212,13 @@ def test_staff_idle_for_too_long_are_logged_out_and_background_refreshes_do_not_
     clock[0] += 500
     assert client.get(url, HTTP_SPORTELLO_REFRESH="1")["Sportello-Idle-Left"] == "100"
     # An admin edit page left open pings Wagtail's editing sessions: not the person.
-    assert client.post("/admin/editing-sessions/ping/frontdesk/counter/1/1/").status_code < 500
+    ping = f"/admin/editing-sessions/ping/frontdesk/counter/{counter.pk}/1/"
+    assert client.post(ping).status_code == 200
+    assert client.get(url, HTTP_SPORTELLO_REFRESH="1")["Sportello-Idle-Left"] == "100"
+    # ... unless the page has unsaved changes: then someone is writing.
+    writing = client.post(ping, {"is_editing": "1"})
+    assert writing.status_code == 200 and writing["Sportello-Idle-Left"] == "600"
+    clock[0] += 500
     assert client.get(url, HTTP_SPORTELLO_REFRESH="1")["Sportello-Idle-Left"] == "100"
     clock[0] += 101
     gone = client.get(url, HTTP_SPORTELLO_REFRESH="1")
