@@ -94,7 +94,6 @@ import http.client
 import json
 import math
 import os
-import platform
 import random
 import re
 import signal
@@ -113,15 +112,24 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from proc_cpu import TICK, descendants, machine_ticks, process_table  # noqa: E402
+from bench_common import (  # noqa: E402
+    PG_PORT,
+    PG_URL,
+    TICK,
+    descendants,
+    free_port,
+    machine,
+    machine_ticks,
+    pg,
+    pg_version,
+    process_table,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DB = "sportello_bench_desk"
 TEMPLATE = f"{DB}_template"
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", "5432", "postgres"
-PG_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s %({sportello-refresh}i)s"
@@ -175,38 +183,6 @@ def code_fingerprint() -> dict[str, str]:
     import hashlib
 
     return {name: hashlib.sha256((ROOT / name).read_bytes()).hexdigest()[:12] for name in CODE}
-
-
-def machine() -> str:
-    model = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return f"{platform.node()}, {os.cpu_count()} CPU ({model}), Python {platform.python_version()}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def pg(*command: str) -> None:
-    subprocess.run(  # noqa: S603
-        [command[0], "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, *command[1:]],
-        check=True,
-        capture_output=True,
-    )
-
-
-def pg_version() -> str:
-    out = subprocess.run(  # noqa: S603
-        ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-Atc", "SHOW server_version"],  # noqa: S607
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip() or "?"
 
 
 def services_check(need_gunicorn: bool) -> None:

@@ -57,7 +57,6 @@ import cProfile
 import io
 import json
 import os
-import platform
 import pstats
 import signal
 import socket
@@ -71,15 +70,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from proc_cpu import TICK, descendants, machine_ticks, process_table  # noqa: E402
+from bench_common import (  # noqa: E402
+    PG_PORT,
+    PG_URL,
+    TICK,
+    descendants,
+    free_port,
+    machine,
+    machine_ticks,
+    pg,
+    process_table,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DB = "sportello_bench_sms"
 TEMPLATE = f"{DB}_template"
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", "5432", "postgres"
-PG_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/"
 REDIS_URL = "redis://127.0.0.1:6379/15"
 ACCOUNT_SID = "AC" + "0" * 32
 SEATS = 50  # people per slot: 10,000 bookings fill 200 one-minute slots
@@ -107,14 +114,6 @@ def child_env(*, database: str, port: int, threads: int) -> dict[str, str]:
         "Q_WORKERS": "1",
         "SMS_THREADS": str(threads),
     }
-
-
-def pg(*command: str) -> None:
-    subprocess.run(  # noqa: S603
-        [command[0], "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, *command[1:]],
-        check=True,
-        capture_output=True,
-    )
 
 
 def template_create(env: dict[str, str]) -> float:
@@ -160,12 +159,6 @@ def services_check() -> None:
             socket.create_connection(("127.0.0.1", port), 2).close()
         except OSError:
             sys.exit(f"messaging_throughput.py needs {name} on 127.0.0.1:{port}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- Data --------------------------------------------------------------------------------
@@ -646,10 +639,6 @@ def phases(
 
 
 # --- Report ----------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    return f"{platform.node()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
 
 
 CODE = [

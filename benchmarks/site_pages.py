@@ -67,7 +67,6 @@ import http.client
 import json
 import math
 import os
-import platform
 import signal
 import socket
 import statistics
@@ -76,20 +75,32 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from bench_common import (  # noqa: E402
+    PG_HOST,
+    PG_PORT,
+    PG_URL,
+    PG_USER,
+    TICK,
+    descendants,
+    free_port,
+    machine,
+    machine_ticks,
+    pg,
+    pg_version,
+    process_table,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 DB = "sportello_bench_site"
-PG_HOST, PG_PORT, PG_USER = "127.0.0.1", "5432", "postgres"
-PG_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-TICK = os.sysconf("SC_CLK_TCK")
 ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
 SETTINGS_MODULE = "bench_site_settings"
 CITY = "perugia"
@@ -148,39 +159,6 @@ def code_fingerprint() -> dict[str, str]:
     ).stdout.strip()
     files = {name: hashlib.sha256((ROOT / name).read_bytes()).hexdigest()[:12] for name in CODE}
     return {"commit": commit, **files}
-
-
-def machine() -> str:
-    model = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return f"{platform.node()}, {os.cpu_count()} CPU ({model}), Python {platform.python_version()}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def pg(*command: str) -> None:
-    subprocess.run(  # noqa: S603
-        [command[0], "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, *command[1:]],
-        check=True,
-        capture_output=True,
-    )
-
-
-def pg_version() -> str:
-    out = subprocess.run(  # noqa: S603
-        ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-Atc", "SHOW server_version"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return out.stdout.strip() or "?"
 
 
 def pg_database_exists(name: str) -> bool:
@@ -245,42 +223,6 @@ def wait_for_machine(label: str, limit: float, enabled: bool = True) -> dict:
             )
             return state
         time.sleep(15)
-
-
-def process_table() -> dict[int, tuple[int, str, float, int]]:
-    """pid -> (ppid, command name, CPU seconds, start time in ticks), from /proc."""
-    table = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.index("(") + 1 : text.rindex(")")]
-        fields = text[text.rindex(")") + 2 :].split()
-        cpu = (int(fields[11]) + int(fields[12])) / TICK
-        table[int(stat.parent.name)] = (int(fields[1]), name, cpu, int(fields[19]))
-    return table
-
-
-def descendants(table: dict, root: int) -> list[int]:
-    children = defaultdict(list)
-    for pid, (ppid, *_rest) in table.items():
-        children[ppid].append(pid)
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        if pid in table:
-            found.append(pid)
-        todo.extend(children[pid])
-    return found
-
-
-def machine_ticks() -> tuple[int, int, int]:
-    """(busy, all, steal) ticks of all CPUs since boot."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    idle = values[3] + values[4]
-    steal = values[7] if len(values) > 7 else 0
-    return sum(values[:8]) - idle - steal, sum(values[:8]), steal
 
 
 class CpuWindow:

@@ -1,13 +1,19 @@
-"""CPU seconds of processes and of the whole machine, read from /proc: the benchmarks
-report what the server, the database and everything else on the machine took."""
+"""What the benchmarks share: CPU seconds of processes and of the whole machine (from
+/proc, so each run reports what the server, the database and everything else took), the
+machine's description, a free port, and the local PostgreSQL they create databases in."""
 
 from __future__ import annotations
 
 import os
+import platform
+import socket
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 
 TICK = os.sysconf("SC_CLK_TCK")
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", "5432", "postgres"
+PG_URL = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/"
 
 
 def process_table() -> dict[int, tuple[int, str, float, int]]:
@@ -44,3 +50,35 @@ def machine_ticks() -> tuple[int, int, int]:
     idle = values[3] + values[4]  # idle + iowait
     steal = values[7] if len(values) > 7 else 0
     return sum(values[:8]) - idle - steal, sum(values[:8]), steal
+
+
+def machine() -> str:
+    model = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return f"{platform.node()}, {os.cpu_count()} CPU ({model}), Python {platform.python_version()}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def pg(*command: str) -> None:
+    subprocess.run(  # noqa: S603
+        [command[0], "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, *command[1:]],
+        check=True,
+        capture_output=True,
+    )
+
+
+def pg_version() -> str:
+    out = subprocess.run(  # noqa: S603
+        ["psql", "-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER, "-Atc", "SHOW server_version"],  # noqa: S607
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip() or "?"
