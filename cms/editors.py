@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission
 
 from appointments.models import City
+from core.groups import permissions_grant
 
 # What a city's editors may do with the pages under their city's page, in every locale.
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
@@ -43,11 +44,7 @@ def city_editors_ensure(city: City) -> Group:
         group, _created = Group.objects.get_or_create(name=name)
         city.editors = group
         city.save(update_fields=["editors"])
-    for perm in MODEL_PERMISSIONS:
-        app_label, codename = perm.split(".")
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+    permissions_grant(group, MODEL_PERMISSIONS)
     _grant(group, CityPage.objects.filter(city=city))
     return group
 
