@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import holidays as holiday_calendars
 from django.core.cache import cache
-from django.db import transaction
 
 from appointments import availability
+from core.versions import version_bump_on_commit, version_read
 
 COUNTRY = "IT"
 VERSION_KEY = "holidays:version"
@@ -32,7 +32,7 @@ def national(year: int) -> dict[date, str]:
 def _desk_year(desk_id: int, city_id: int, year: int) -> dict[date, str]:
     from appointments.models import HolidayOpening, PatronDay
 
-    version = cache.get_or_set(VERSION_KEY, 1, None)
+    version = version_read(VERSION_KEY)
     key = f"holidays:{version}:{desk_id}:{city_id}:{year}"
     days = cache.get(key)
     if days is None:
@@ -73,11 +73,4 @@ def holiday_closures(desk, since: datetime, until: datetime) -> list[availabilit
 def forget(**kwargs) -> None:
     """A patron day or an opening changed: every desk's days are read afresh, once the
     change is committed (a request in between would cache the old days again)."""
-
-    def bump():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 2, None)
-
-    transaction.on_commit(bump)
+    version_bump_on_commit(VERSION_KEY)

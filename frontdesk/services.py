@@ -13,13 +13,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, IntegerField, Max, Value, When
 from django.utils import timezone
 
 from appointments.models import Appointment, Desk, Offering
 from core.locking import lock_objects
+from core.versions import version_bump_on_commit, version_read
 from frontdesk.models import (
     OPEN_TICKET_STATUSES,
     Counter,
@@ -59,7 +59,7 @@ def desk_version(desk_id: int) -> int | None:
     """A number that changes whenever the desk's tickets do: the console's cheap ETag.
     None when the cache cannot say (then nothing is ever "not modified")."""
     try:
-        return cache.get_or_set(VERSION_KEY.format(desk_id), 1, None)
+        return version_read(VERSION_KEY.format(desk_id))
     except Exception:  # noqa: BLE001 (a cache that is down must not stop the desk)
         return None
 
@@ -74,16 +74,11 @@ def ticket_saved(sender, instance, raw=False, **kwargs) -> None:
 def _changed(desk_id: int) -> None:
     """After the transaction commits (a refresh in between would see the old tickets under
     the new number), the desk's consoles see that something changed."""
-
-    def bump():
-        try:
-            cache.incr(VERSION_KEY.format(desk_id))
-        except ValueError:  # not there yet
-            cache.set(VERSION_KEY.format(desk_id), 2, None)
-        except Exception:  # noqa: BLE001 (consoles then refresh every minute anyway)
-            logger.warning("could not mark desk %s as changed for its consoles", desk_id)
-
-    transaction.on_commit(bump)
+    version_bump_on_commit(
+        VERSION_KEY.format(desk_id),
+        # Consoles then refresh every minute anyway.
+        on_error=lambda: logger.warning("could not mark desk %s as changed", desk_id),
+    )
 
 
 def desk_day(desk: Desk, now: datetime) -> date:
