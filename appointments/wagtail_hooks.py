@@ -16,12 +16,12 @@ from wagtail.admin.panels import (
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from appointments.admin_holidays import HolidaysView
 from appointments.admin_views import (
     AppointmentInspectView,
     DeskScopedForm,
     DeskScopedViewSet,
     FailedMessagesView,
-    HolidaysView,
 )
 from appointments.models import (
     Appointment,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 
-from appointments import availability
+from appointments import availability, opening
 from appointments.holidays import holiday_closures
 from appointments.models import City, Closure, Desk, DeskText, Offering, WalkInHours
 from appointments.selectors import desk_texts
@@ -19,7 +19,7 @@ from appointments.selectors import desk_texts
 class DeskCard:
     desk: Desk
     hours: list[WalkInHours]
-    state: availability.OpenState
+    state: opening.OpenState
     text: DeskText | None = None  # in the reader's language, or the nearest it has
 
     @property
@@ -65,7 +65,7 @@ def city_desks(city: City, *, now=None) -> list[DeskCard]:
         rules = [
             availability.WeeklyRule(weekday=h.weekday, start=h.start, end=h.end) for h in hours
         ]
-        state = availability.open_state(
+        state = opening.open_state(
             rules=rules, closures=closures.get(desk.pk, []), now=now, tz=ZoneInfo(desk.time_zone)
         )
         cards.append(DeskCard(desk=desk, hours=hours, state=state, text=texts.get(desk.pk)))

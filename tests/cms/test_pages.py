@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 from wagtail.models import Locale
 
-from appointments import availability
+from appointments import availability, opening
 from appointments.models import DeskText, WalkInHours
 from cms.locales import trees_sync
 from cms.models import CityPage, ServicePage
@@ -176,16 +176,16 @@ def test_open_now_follows_walk_in_hours_closures_and_the_desks_clock():
     ]
     monday = datetime(2026, 11, 30, tzinfo=ROME)  # a Monday
     at = lambda h, m=0: monday.replace(hour=h, minute=m)  # noqa: E731
-    state = availability.open_state(rules=rules, closures=[], now=at(10), tz=ROME)
+    state = opening.open_state(rules=rules, closures=[], now=at(10), tz=ROME)
     assert state.is_open and state.until == at(12).astimezone(UTC)
-    state = availability.open_state(rules=rules, closures=[], now=at(12, 30), tz=ROME)
+    state = opening.open_state(rules=rules, closures=[], now=at(12, 30), tz=ROME)
     assert not state.is_open and state.opens_at == at(14).astimezone(UTC)
     lunch = availability.Closure(start=at(13), end=at(15))
-    state = availability.open_state(rules=rules, closures=[lunch], now=at(12, 30), tz=ROME)
+    state = opening.open_state(rules=rules, closures=[lunch], now=at(12, 30), tz=ROME)
     assert state.opens_at == at(15).astimezone(UTC)
-    state = availability.open_state(rules=rules, closures=[], now=at(17), tz=ROME)
+    state = opening.open_state(rules=rules, closures=[], now=at(17), tz=ROME)
     assert state.opens_at.astimezone(ROME).date().isoformat() == "2026-12-07"  # next Monday
-    assert availability.open_state(rules=[], closures=[], now=at(9), tz=ROME).opens_at is None
+    assert opening.open_state(rules=[], closures=[], now=at(9), tz=ROME).opens_at is None
 
 
 def test_editors_see_which_languages_are_missing_waiting_or_out_of_date(
