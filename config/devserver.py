@@ -17,7 +17,7 @@ HOST = os.environ.get("DEMO_ADDR", "127.0.0.1:8000")
 
 
 def _banner() -> None:
-    from cms.management.commands.load_demo import CITY_OPERATOR_PASSWORD, DEMO_USERS
+    from cms.management.commands.load_demo import CITY_OPERATOR_PASSWORD, DEMO_USERS, SECOND_STEP
 
     print(f"\nSportello is running at http://{HOST}/it/  (Arabic: http://{HOST}/ar/)")
     print(f"Admin: http://{HOST}/admin/   Health: http://{HOST}/healthz")
@@ -27,6 +27,7 @@ def _banner() -> None:
         f"  login operator-<city> (operator-napoli ...) password {CITY_OPERATOR_PASSWORD}: "
         "that city's desks"
     )
+    print(SECOND_STEP)
     print("Ctrl-C stops the site and the task worker.\n", flush=True)
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("accounts.urls")),
     path("", include("messaging.urls")),
     path("", include("appointments.urls_short")),
     path("", include("frontdesk.urls")),

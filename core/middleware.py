@@ -29,7 +29,8 @@ def _now() -> float:
 
 
 class StaffIdleMiddleware:
-    """Staff are logged out after ``STAFF_IDLE_MINUTES`` without doing anything.
+    """Staff are logged out after ``STAFF_IDLE_MINUTES`` without doing anything, and
+    ``STAFF_SESSION_HOURS`` after they logged in whatever they do.
 
     What counts is what a person does. Requests a page makes by itself do not count and do
     not save the session: the console's background refreshes (``Sportello-Refresh: 1``),
@@ -41,6 +42,7 @@ class StaffIdleMiddleware:
     """
 
     KEY = "_active_at"
+    STARTED = "_logged_in_at"
     HEADER = "Sportello-Idle-Left"
     BACKGROUND_PATHS = ("/admin/editing-sessions/", "/display/", "/t/")
     EDITING_PATH = "/admin/editing-sessions/"
@@ -68,7 +70,9 @@ class StaffIdleMiddleware:
         limit = int(settings.SPORTELLO["STAFF_IDLE_MINUTES"]) * 60
         now = int(_now())
         last = request.session.get(self.KEY)
-        if last is not None and now - last > limit:
+        started = request.session.setdefault(self.STARTED, now)  # login rotates the session
+        too_long = now - started > int(settings.SPORTELLO["STAFF_SESSION_HOURS"]) * 3600
+        if too_long or (last is not None and now - last > limit):
             logout(request)  # flushes the session; the view sees an anonymous visitor
             return self.get_response(request)
         background = request.headers.get("Sportello-Refresh") or (

@@ -7,15 +7,12 @@ from django.core.checks import Error, Warning, register
 @register()
 def message_keys_valid(app_configs, **kwargs):
     """A wrong key would refuse every booking that sends a text: caught at start instead."""
-    from cryptography.fernet import Fernet
+    from core.sealing import malformed_keys
 
-    errors = []
-    for n, key in enumerate(settings.SPORTELLO.get("MESSAGE_KEYS", ()), start=1):
-        try:
-            Fernet(key)
-        except (ValueError, TypeError):
-            errors.append(Error(f"MESSAGE_KEYS: key {n} is not a Fernet key.", id="sportello.E104"))
-    return errors
+    return [
+        Error(f"MESSAGE_KEYS: key {n} is not a Fernet key.", id="sportello.E104")
+        for n in malformed_keys("MESSAGE_KEYS")
+    ]
 
 
 @register(deploy=True)

@@ -10,41 +10,21 @@ can be rotated; without it a key is derived from SECRET_KEY (development and tes
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+from core.sealing import Unreadable, seal_bytes, unseal_bytes
 
-
-@cache
-def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
-    if not keys:
-        derived = hashlib.sha256(f"sportello-message-secrets:{secret_key}".encode()).digest()
-        keys = (base64.urlsafe_b64encode(derived).decode(),)
-    return MultiFernet([Fernet(key) for key in keys])
-
-
-def _box() -> MultiFernet:
-    return _fernet(tuple(settings.SPORTELLO.get("MESSAGE_KEYS", ())), settings.SECRET_KEY)
+__all__ = ["Unreadable", "seal", "unseal"]
+_KEYS = {"keys_setting": "MESSAGE_KEYS", "purpose": "sportello-message-secrets"}
 
 
 def seal(values: dict[str, str] | None) -> str:
     if not values:
         return ""
-    return _box().encrypt(json.dumps(values, separators=(",", ":")).encode()).decode()
-
-
-class Unreadable(Exception):
-    """Sealed with a key that is no longer configured."""
+    return seal_bytes(json.dumps(values, separators=(",", ":")).encode(), **_KEYS)
 
 
 def unseal(sealed: str) -> dict[str, str]:
     if not sealed:
         return {}
-    try:
-        return json.loads(_box().decrypt(sealed.encode()))
-    except InvalidToken as exc:
-        raise Unreadable() from exc
+    return json.loads(unseal_bytes(sealed, **_KEYS))

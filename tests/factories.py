@@ -148,3 +148,29 @@ def waiting(offering: Offering, phone: str, language: str = "it"):
 
     entry, _sent = waitlist_join(offering=offering, phone=phone, language=language)
     return waitlist_confirm(entry=entry, code=sms_code_for(entry.challenge_id))
+
+
+def authenticator(user):
+    """A confirmed authenticator app for ``user`` (staff have one)."""
+    from accounts.models import AuthenticatorDevice
+
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
+    return device or AuthenticatorDevice.create_for(user, confirmed=True)
+
+
+def app_code(device, *, later: int = 0) -> str:
+    """The 6 digits the person's app shows now (or ``later`` seconds from now)."""
+    import time
+
+    return f"{device.totp(time.time() + later).token():06d}"
+
+
+def staff_login(client, user) -> None:
+    """Logged in as staff are: the password, then the second factor (a real device and
+    django-otp's own session key, as its login() leaves them)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+    session.save()

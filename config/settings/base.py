@@ -20,6 +20,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
     "core",
+    "accounts",
     "messaging",
     "appointments",
     "frontdesk",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_q",
     "csp",
+    "axes",
+    "django_otp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,10 +66,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.StaffIdleMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "cms.middleware.TranslationScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,6 +145,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sessions end after STAFF_IDLE_MINUTES of nothing (core.middleware) and at the latest
+# after STAFF_SESSION_HOURS; the cookie dies with the browser.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Failed logins (django-axes; accounts.lockout): 5 wrong passwords for one name from one
+# address, or LOGIN_FAILURES_PER_ADDRESS for all names from one address, within 15 minutes,
+# lock for the rest of those 15 minutes. A success clears that name's count there.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURES_PER_NAME", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# The second factor (django-otp; accounts.models): what the authenticator app shows.
+OTP_TOTP_ISSUER = "Sportello"
 
 # --- Languages
 django.conf.locale.LANG_INFO.update(languages.LANG_INFO_EXTRA)
@@ -151,7 +182,7 @@ TIME_ZONE = "Europe/Rome"
 LANGUAGE_COOKIE_NAME = "sportello_language"
 # Paths outside the language prefixes (the console, webhooks, short links): a 404 there is
 # answered as such, never redirected to a page under /it/ (core.middleware).
-UNPREFIXED_PATHS = ("/desk/", "/display/", "/hooks/", "/m/", "/b/", "/t/")
+UNPREFIXED_PATHS = ("/staff/", "/desk/", "/display/", "/hooks/", "/m/", "/b/", "/t/")
 
 WAGTAIL_I18N_ENABLED = True
 # Machine translation in wagtail-localize's editor: configured, and off unless a DeepL key
@@ -282,7 +313,7 @@ SPORTELLO = {
     # --- Text messages (messaging/): console in the demo, twilio in production.
     "SMS_BACKEND": env.str("SMS_BACKEND", "messaging.backends.ConsoleBackend"),
     # Keys (Fernet, newest first) that seal a message's secrets until it is final; without
-    # them one is derived from SECRET_KEY. Generate: python -m messaging.keys
+    # them one is derived from SECRET_KEY. A new key: see README, "Settings".
     "MESSAGE_KEYS": env.list("MESSAGE_KEYS", []),
     "MESSAGING": {
         "QUIET_HOURS": (21, 8),  # no texts but phone codes from 21:00 to 08:00, desk's clock
@@ -314,6 +345,13 @@ SPORTELLO = {
     # Staff who do nothing for this long are logged out (the console warns two minutes
     # before; its background refreshes do not count as doing something).
     "STAFF_IDLE_MINUTES": env.int("STAFF_IDLE_MINUTES", 30),
+    # ...and after this long from the login, whatever they do.
+    "STAFF_SESSION_HOURS": env.int("STAFF_SESSION_HOURS", 10),
+    # Wrong passwords from one address, all names together, before it is locked out too.
+    "LOGIN_FAILURES_PER_ADDRESS": env.int("LOGIN_FAILURES_PER_ADDRESS", 30),
+    # Keys (Fernet, newest first) that seal the seeds of staff's authenticator apps; without
+    # them one is derived from SECRET_KEY. A new key: see README, "Settings".
+    "DEVICE_KEYS": env.list("DEVICE_KEYS", []),
     "FRONTDESK": {
         "LATE_MINUTES": 15,  # a booked visitor later than this queues as a walk-in
         "NO_SHOW_AFTER_CALLS": 3,  # calls before a ticket may be marked as a no-show

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from appointments import selectors
 from appointments.models import Appointment
-from tests.factories import ConfirmedAppointmentFactory, DeskFactory, OfferingFactory
+from tests.factories import ConfirmedAppointmentFactory, DeskFactory, OfferingFactory, staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def operator(django_user_model):
 def test_an_editor_opens_an_offering_of_their_desk_with_its_hours(client, editor):
     offering = OfferingFactory()
     offering.desk.staff.add(editor)
-    client.force_login(editor)
+    staff_login(client, editor)
     assert client.get("/admin/snippets/appointments/desk/").status_code == 200
     url = f"/admin/snippets/appointments/offering/edit/{offering.pk}/"
     page = client.get(url)
@@ -40,7 +40,7 @@ def test_operators_see_bookings_of_their_own_desks_only(client, operator):
     mine.staff.add(operator)
     own = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=mine), code="MINE01")
     other = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR1")
-    client.force_login(operator)
+    staff_login(client, operator)
     page = client.get("/admin/snippets/appointments/appointment/")
     assert page.status_code == 200
     body = page.content.decode()
@@ -50,7 +50,7 @@ def test_operators_see_bookings_of_their_own_desks_only(client, operator):
 
 def test_operators_cannot_edit_the_offer(client, operator):
     offering = OfferingFactory()
-    client.force_login(operator)
+    staff_login(client, operator)
     response = client.get(f"/admin/snippets/appointments/offering/edit/{offering.pk}/")
     assert response.status_code in (302, 403)
 
@@ -60,11 +60,11 @@ def test_staff_cannot_open_another_desk_by_its_address(client, operator, editor)
     mine.staff.add(operator, editor)
     other = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR2")
     own_offering, other_offering = OfferingFactory(desk=mine), OfferingFactory(desk=theirs)
-    client.force_login(operator)
+    staff_login(client, operator)
     assert client.get(
         f"/admin/snippets/appointments/appointment/inspect/{other.pk}/"
     ).status_code in (302, 403)
-    client.force_login(editor)
+    staff_login(client, editor)
     assert (
         client.get(f"/admin/snippets/appointments/offering/edit/{own_offering.pk}/").status_code
         == 200
@@ -89,7 +89,7 @@ def test_other_desks_cannot_be_deleted_chosen_or_closed(client, operator, editor
     other = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=theirs), code="THEIR3")
     own = ConfirmedAppointmentFactory(offering=OfferingFactory(desk=mine), code="MINE03")
 
-    client.force_login(editor)
+    staff_login(client, editor)
     delete_url = f"/admin/snippets/appointments/offering/delete/{their_offering.pk}/"
     assert client.post(delete_url).status_code in (302, 403)
     assert type(their_offering).objects.filter(pk=their_offering.pk).exists()
@@ -99,7 +99,7 @@ def test_other_desks_cannot_be_deleted_chosen_or_closed(client, operator, editor
     )
     assert City.objects.count() >= 2
 
-    client.force_login(operator)
+    staff_login(client, operator)
     chooser = client.get("/admin/snippets/choose/appointments/appointment/").content.decode()
     assert own.code in chooser and other.code not in chooser
     chosen = client.get(f"/admin/snippets/choose/appointments/appointment/chosen/{other.pk}/")
@@ -143,7 +143,7 @@ def test_the_outbox_is_listed_for_administrators_without_numbers_or_texts(
         give_up_at=now,
     )
     admin = django_user_model.objects.create_superuser("root", password="x")
-    client.force_login(admin)
+    staff_login(client, admin)
     page = client.get("/admin/snippets/messaging/message/").content.decode()
     assert "technical" in page and "20003" in page
     assert "3471234567" not in page and "123456" not in page
@@ -159,7 +159,7 @@ def test_the_outbox_is_listed_for_administrators_without_numbers_or_texts(
         )
     message.refresh_from_db()
     assert (message.to, message.status) == ("+393471234567", "technical_failure")
-    client.force_login(operator)
+    staff_login(client, operator)
     assert client.get("/admin/snippets/messaging/message/").status_code in (302, 403)
 
 
@@ -193,7 +193,7 @@ def test_a_partner_books_only_at_its_desks_and_sees_only_its_bookings(
     theirs, _ = appointment_book_on_behalf(
         offering=linked, start=slots[1].start, person=Person("", "it"), booked_by=None
     )
-    client.force_login(partner)
+    staff_login(client, partner)
     page = client.get("/admin/snippets/appointments/appointment/").content.decode()
     assert ours.code in page and theirs.code not in page
     inspect = "/admin/snippets/appointments/appointment/inspect/{}/"
@@ -253,7 +253,7 @@ def test_an_operator_sees_which_texts_reached_a_booking_and_the_days_failures(
     profile = UserProfile.get_for_user(operator)
     profile.preferred_language = "en"  # the admin in English, for the words below
     profile.save()
-    client.force_login(operator)
+    staff_login(client, operator)
     page = client.get(f"/admin/snippets/appointments/appointment/inspect/{booking.pk}/")
     text = page.content.decode()
     assert page.status_code == 200 and "the number does not exist" in text

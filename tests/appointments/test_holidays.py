@@ -14,7 +14,7 @@ from appointments.holidays import holiday_dates
 from appointments.models import HolidayOpening, PatronDay
 from appointments.services.booking import Person, appointment_book_on_behalf
 from appointments.services.errors import SlotUnavailable
-from tests.factories import OfferingFactory
+from tests.factories import OfferingFactory, staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_the_holidays_page_lists_closed_days_and_bookings_to_move(client, django
     start = datetime.combine(patron, time(10), tzinfo=timezone.get_current_timezone())
     booked = ConfirmedAppointmentFactory(offering=offering, start=start, code="MOVEME")
     cache.clear()
-    client.force_login(editor)
+    staff_login(client, editor)
     page = client.get("/admin/holidays/").content.decode()
     assert "San Tre" in page and booked.code in page and "Christmas Day" in page
     # A closure added over a booking in the admin says whom to move.

@@ -22,6 +22,7 @@ from tests.factories import (
     last_sms_code,
     manage_path,
     sms_text,
+    staff_login,
     waiting,
 )
 
@@ -202,7 +203,7 @@ def test_on_behalf_bookings_are_limited_per_person_per_hour(
     operator = django_user_model.objects.create_user("op", password="x")
     operator.groups.add(Group.objects.get(name="Operators"))
     offering.desk.staff.add(operator)
-    client.force_login(operator)
+    staff_login(client, operator)
     slots = selectors.offering_slots(offering=offering)
     answers = [
         client.post(_details(offering, slots[n]), {"phone": "", "language": "it"}).status_code

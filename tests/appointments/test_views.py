@@ -11,7 +11,7 @@ from appointments import selectors
 from appointments.converters import SlotStartConverter
 from appointments.models import Appointment
 from messaging.models import Message
-from tests.factories import last_sms_code, sms_code_for, sms_text
+from tests.factories import last_sms_code, sms_code_for, sms_text, staff_login
 
 encode_start = SlotStartConverter().to_url
 
@@ -196,7 +196,7 @@ def test_an_operator_books_for_a_walk_in_without_phone_or_code(
     operator = django_user_model.objects.create_user("op", password="x")
     operator.groups.add(Group.objects.get(name="Operators"))
     offering.desk.staff.add(operator)
-    client.force_login(operator)
+    staff_login(client, operator)
     page = client.get(_details_url(offering, first_slot)).content.decode()
     assert _t("it", "Book for someone else") in page
     response = client.post(
@@ -220,7 +220,7 @@ def test_an_operator_of_another_desk_gets_the_public_form(
 
     operator = django_user_model.objects.create_user("op2", password="x")
     operator.groups.add(Group.objects.get(name="Operators"))
-    client.force_login(operator)
+    staff_login(client, operator)
     page = client.get(_details_url(offering, first_slot)).content.decode()
     assert _t("it", "Send me the code") in page and _t("it", "Book for someone else") not in page
 

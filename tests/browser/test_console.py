@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from appointments.models import Appointment
 from frontdesk.models import Counter, Queue, Ticket
 from tests.browser.axe import assert_accessible
+from tests.browser.login import browser_login
 from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
 
 TABLET = {"width": 820, "height": 1180}
@@ -53,11 +54,7 @@ def test_an_operator_checks_in_calls_marks_a_no_show_transfers_and_parks(
 ):
     desk, booking = desk
     page.set_viewport_size(viewport)
-    page.goto(f"{site_url}/admin/login/")
-    page.fill("input[name=username]", "op")
-    page.fill("input[name=password]", "pw-op-1234")
-    page.locator("button[type=submit]").click()
-    page.goto(f"{site_url}/desk/")
+    browser_login(page, site_url, "op", "pw-op-1234")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sportello Unico Perugia")
     page.select_option("#counter", label="Room 1")
     _post(page, "Use this counter")
@@ -123,11 +120,7 @@ def test_the_screen_shows_a_call_at_its_next_refresh(page, site_url, desk):
 
 
 def _login(page, site_url):
-    page.goto(f"{site_url}/admin/login/")
-    page.fill("input[name=username]", "op")
-    page.fill("input[name=password]", "pw-op-1234")
-    page.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    browser_login(page, site_url, "op", "pw-op-1234")
 
 
 def test_the_console_refreshes_itself_and_warns_before_logging_out(

@@ -15,6 +15,7 @@ from cms.editors import city_editors_ensure
 from cms.locales import trees_sync
 from cms.models import CityPage, ServicePage
 from cms.setup import home_page
+from tests.factories import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def _service_form(title: str) -> dict:
 
 def test_an_editor_publishes_in_their_city_in_every_language(client, two_cities):
     editor, (perugia_page, _desk, _text), _napoli = two_cities
-    client.force_login(editor)
+    staff_login(client, editor)
     created = client.post(
         f"/admin/pages/add/cms/servicepage/{perugia_page.pk}/", _service_form("Prova")
     )
@@ -82,7 +83,7 @@ def test_an_editor_publishes_in_their_city_in_every_language(client, two_cities)
 
 def test_an_editor_of_perugia_finds_no_way_into_napoli(client, two_cities):
     editor, (_pp, perugia_desk, perugia_text), (napoli_page, napoli_desk, napoli_text) = two_cities
-    client.force_login(editor)
+    staff_login(client, editor)
     arabic_napoli = CityPage.objects.get(city=napoli_page.city, locale__language_code="ar")
     for page in (napoli_page, arabic_napoli):
         for url in (

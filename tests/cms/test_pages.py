@@ -18,7 +18,7 @@ from appointments.models import DeskText, WalkInHours
 from cms.locales import trees_sync
 from cms.models import CityPage, ServicePage
 from cms.setup import translate_page
-from tests.factories import OfferingFactory
+from tests.factories import OfferingFactory, staff_login
 
 pytestmark = pytest.mark.django_db
 ROME = ZoneInfo("Europe/Rome")
@@ -213,14 +213,14 @@ def test_editors_see_which_languages_are_missing_waiting_or_out_of_date(
     page.refresh_from_db()  # published after the translation's last sync
     assert {row.code: row.state for row in page_languages(page)}["en"] == "out_of_date"
     admin = django_user_model.objects.create_superuser("root", password="x")
-    client.force_login(admin)
+    staff_login(client, admin)
     listing = client.get(f"/admin/pages/{page.pk}/languages/").content.decode()
     assert "Tigrinya" in listing or "ትግርኛ" in listing or "(ti)" in listing
     from django.contrib.auth.models import Permission
 
     stranger = django_user_model.objects.create_user("nobody", password="x")  # admin, no pages
     stranger.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(stranger)
+    staff_login(client, stranger)
     denied = client.get(f"/admin/pages/{page.pk}/languages/")
     assert denied.status_code == 302 and denied["Location"] == "/admin/"  # Wagtail's "no"
 

@@ -4,13 +4,14 @@ the demo gives every city's desks an operator of their own."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from appointments.models import Desk
 from cms.management.commands import load_demo
 from frontdesk.models import Counter, Queue
-from tests.factories import OfferingFactory
+from tests.factories import OfferingFactory, staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def desks(manager):
 
 def test_a_desk_manager_sets_up_their_own_queues_and_counters(client, manager, desks):
     mine, theirs = desks
-    client.force_login(manager)
+    staff_login(client, manager)
     listing = client.get(f"{ADMIN}/counter/").content.decode()
     assert "Room of Sportello Perugia" in listing and "Sportello Napoli" not in listing
     queue = Queue.objects.filter(desk=mine).order_by("letter").first()
@@ -64,7 +65,7 @@ def test_a_desk_manager_sets_up_their_own_queues_and_counters(client, manager, d
 
 def test_a_desk_manager_finds_no_way_into_another_desks_setup(client, manager, desks):
     mine, theirs = desks
-    client.force_login(manager)
+    staff_login(client, manager)
     their_queue = Queue.objects.filter(desk=theirs).first()
     their_counter = Counter.objects.get(desk=theirs)
     for model, pk in (("queue", their_queue.pk), ("counter", their_counter.pk)):
@@ -96,7 +97,7 @@ def test_plain_operators_see_but_do_not_change_the_setup(client, django_user_mod
     operator = django_user_model.objects.create_user("op", password="x")
     operator.groups.add(Group.objects.get(name="Operators"))
     mine.staff.add(operator)
-    client.force_login(operator)
+    staff_login(client, operator)
     counter = Counter.objects.get(desk=mine)
     assert client.get(f"{ADMIN}/counter/").status_code == 200
     assert client.get(f"{ADMIN}/counter/edit/{counter.pk}/").status_code in (302, 403)
@@ -109,9 +110,12 @@ def test_the_demo_gives_every_citys_desks_their_own_operator(client, settings, m
     call_command("load_demo", quiet_logins=True)
     napoli = Desk.objects.filter(city__slug="napoli").first()
     perugia = Desk.objects.filter(city__slug="perugia").first()
-    assert client.login(username="operator-napoli", password="sportello-operator")
+    User = get_user_model()
+    assert User.objects.get(username="operator-napoli").check_password("sportello-operator")
+    staff_login(client, User.objects.get(username="operator-napoli"))
     assert client.get(f"/desk/{napoli.pk}/").status_code == 200
     assert client.get(f"/desk/{perugia.pk}/").status_code == 404
-    assert client.login(username="operator", password="sportello-operator")
+    assert User.objects.get(username="operator").check_password("sportello-operator")
+    staff_login(client, User.objects.get(username="operator"))
     assert client.get(f"/desk/{perugia.pk}/").status_code == 200
     assert client.get(f"/desk/{napoli.pk}/").status_code == 404

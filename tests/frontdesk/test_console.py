@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone, translation
 
 from appointments.models import Appointment
 from frontdesk import services, views
 from frontdesk.models import Counter, Queue, Ticket
-from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
+from tests.factories import ConfirmedAppointmentFactory, OfferingFactory, staff_login
+from tests.urlconf import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_an_operator_checks_in_calls_and_finishes_without_javascript(client, per
     booking = ConfirmedAppointmentFactory(
         offering=offering, start=start, end=start + timedelta(minutes=30), language="ar"
     )
-    client.force_login(operator)
+    staff_login(client, operator)
     desk = offering.desk
     assert client.get("/desk/")["Location"] == f"/desk/{desk.pk}/"  # one desk: straight there
     page = client.post(f"/desk/{desk.pk}/", {"q": booking.code.lower()}).content.decode()
@@ -89,23 +89,15 @@ def test_an_operator_checks_in_calls_and_finishes_without_javascript(client, per
 
 def _frontdesk_urls():
     """Every frontdesk URL pattern, from the URL configuration."""
-    found = []
-
-    def walk(patterns, prefix=""):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern) and entry.callback.__module__ == "frontdesk.views":
-                found.append(prefix + str(entry.pattern))
-
-    walk(get_resolver().url_patterns)
-    return found
+    return [
+        route for route, entry in url_patterns() if entry.callback.__module__ == "frontdesk.views"
+    ]
 
 
 def test_every_console_url_is_404_for_another_citys_desk(client, perugia, napoli):
     _offering, operator, _counter = perugia
     offering, counter, queue, ticket, booking = napoli
-    client.force_login(operator)
+    staff_login(client, operator)
     values = {
         "desk_id": offering.desk.pk,
         "ticket_id": ticket.pk,

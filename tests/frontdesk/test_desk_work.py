@@ -17,7 +17,7 @@ from appointments.models import Appointment
 from frontdesk import services
 from frontdesk.models import Counter, Queue, Ticket
 from messaging.models import Message
-from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
+from tests.factories import ConfirmedAppointmentFactory, OfferingFactory, staff_login
 
 pytestmark = pytest.mark.django_db
 slot_url = SlotStartConverter().to_url
@@ -43,7 +43,7 @@ def test_calling_out_of_order_needs_the_permission_and_is_logged(client, desk):
     offering, operator, counter = desk
     queue = Queue.objects.get(desk=offering.desk)
     first, second = services.walk_in_issue(queue=queue), services.walk_in_issue(queue=queue)
-    client.force_login(operator)
+    staff_login(client, operator)
     console = f"/desk/{offering.desk.pk}/"
     client.get(f"{console}?counter={counter.pk}")
     call_second = f"{console}tickets/{second.pk}/call/"
@@ -55,7 +55,7 @@ def test_calling_out_of_order_needs_the_permission_and_is_logged(client, desk):
 
     operator.groups.add(Group.objects.get(name="Desk managers"))  # holds the permission
     operator = type(operator).objects.get(pk=operator.pk)  # permissions are cached per object
-    client.force_login(operator)
+    staff_login(client, operator)
     page = client.get(console).content.decode()
     assert _t("Call %(ticket)s now", ticket=second.label) in page
     client.post(call_second, {"counter": counter.pk})
@@ -71,7 +71,7 @@ def test_a_booking_is_moved_and_cancelled_for_a_person_on_the_phone(client, desk
     booking = ConfirmedAppointmentFactory(
         offering=offering, start=start, end=start + timedelta(minutes=30), phone="+393471234567"
     )
-    client.force_login(operator)
+    staff_login(client, operator)
     base = f"/desk/{offering.desk.pk}/"
     assert booking.code in client.post(base, {"q": "347 123 4567"}).content.decode()
     assert booking.code in client.post(base, {"q": "٣٤٧١٢٣٤٥٦٧"}).content.decode()
@@ -129,7 +129,7 @@ def test_the_days_list_prints_todays_bookings_without_whole_numbers(client, desk
         offering=offering, start=start, end=start + timedelta(minutes=30), name="Amina"
     )
     later = ConfirmedAppointmentFactory(offering=offering, start=start + timedelta(days=2))
-    client.force_login(operator)
+    staff_login(client, operator)
     page = client.get(f"/desk/{offering.desk.pk}/day/").content.decode()
     assert today.code in page and "Amina" in page and later.code not in page
     assert today.phone not in page and f"…{today.phone[-3:]}" in page
@@ -150,7 +150,7 @@ def test_a_background_refresh_is_a_304_until_something_changes(
     offering, operator, counter = desk
     frozen = timezone.now()  # the console's waits are in minutes: no minute passes here
     monkeypatch.setattr("frontdesk.views.timezone.now", lambda: frozen)
-    client.force_login(operator)
+    staff_login(client, operator)
     client.get(f"/desk/{offering.desk.pk}/?counter={counter.pk}")
     url = f"/desk/{offering.desk.pk}/"
     first = client.get(url)
@@ -201,7 +201,7 @@ def test_staff_idle_for_too_long_are_logged_out_and_background_refreshes_do_not_
     settings.SPORTELLO = {**settings.SPORTELLO, "STAFF_IDLE_MINUTES": 10}
     clock = [1_000_000.0]
     monkeypatch.setattr("core.middleware._now", lambda: clock[0])
-    client.force_login(operator)
+    staff_login(client, operator)
     url = f"/desk/{offering.desk.pk}/"
     assert client.get(url)["Sportello-Idle-Left"] == "600"
     clock[0] += 400
@@ -235,7 +235,7 @@ def test_a_busy_desk_is_a_message_to_try_again_not_an_error(client, desk, monkey
         raise LockTimeout("call:1")
 
     monkeypatch.setattr(services, "call_next", held)
-    client.force_login(operator)
+    staff_login(client, operator)
     response = client.post(
         f"/desk/{offering.desk.pk}/call-next/", {"counter": counter.pk}, follow=True
     )

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 
 from frontdesk import services
 from frontdesk.models import Counter, Queue, Ticket
-from tests.factories import OfferingFactory
+from tests.factories import OfferingFactory, staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def desk_with_calls(django_user_model):
 
 def test_the_screen_shows_numbers_and_counters_and_nothing_personal(client, desk_with_calls):
     desk, operator, ticket = desk_with_calls
-    client.force_login(operator)
+    staff_login(client, operator)
     renewed = client.post(f"/desk/{desk.pk}/display/renew/", follow=True).content.decode()
     url = re.search(r"https?://[^ <]+/display/([\w-]+)/", renewed)
     token = url.group(1)
@@ -56,7 +56,7 @@ def test_the_screen_shows_numbers_and_counters_and_nothing_personal(client, desk
         == 200
     )
 
-    client.force_login(operator)
+    staff_login(client, operator)
     client.post(f"/desk/{desk.pk}/display/renew/")
     client.logout()
     assert client.get(f"/display/{token}/").status_code == 404  # the old address is dead
@@ -70,7 +70,7 @@ def test_only_a_desk_manager_renews_the_screens_address(client, django_user_mode
     operator.groups.add(Group.objects.get(name="Operators"))
     desk.staff.add(operator)
     token = services.display_renew(desk=desk)
-    client.force_login(operator)
+    staff_login(client, operator)
     assert client.post(f"/desk/{desk.pk}/display/renew/").status_code == 403
     assert "display/renew" not in client.get(f"/desk/{desk.pk}/").content.decode()
     assert client.get(f"/display/{token}/").status_code == 200  # still the same screen
@@ -90,7 +90,7 @@ def test_a_walk_in_with_a_phone_gets_one_text_when_the_turn_is_near_and_a_live_p
     counter = Counter.objects.create(desk=desk, name="Stanza 1")
     queue = Queue.objects.get(desk=desk)
     counter.queues.set([queue])
-    client.force_login(operator)
+    staff_login(client, operator)
     for _ in range(5):
         services.walk_in_issue(queue=queue)
     client.post(

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.demo import DEMO_KEY, demo_authenticator
 from appointments.models import City, Desk, PartnerOrganisation
 
 PROJECT_APPS = ("appointments", "frontdesk", "cms")
@@ -32,6 +33,11 @@ DEMO_USERS: dict[str, tuple[str, tuple[str, ...], bool]] = {
 DEMO_PARTNER = "Associazione Accoglienza Perugia"
 # Every other city's desks have their own operator: operator-<city>, this password.
 CITY_OPERATOR_PASSWORD = DEMO_USERS["operator"][0]  # demo only, like the others
+SECOND_STEP = (
+    "  After the password, every login asks for a 6-digit code: run "
+    "`.venv/bin/python manage.py demo_code`,\n"
+    f"  or add the key {DEMO_KEY} to an authenticator app on your phone."
+)
 
 
 class Command(BaseCommand):
@@ -69,6 +75,7 @@ class Command(BaseCommand):
                 f"  operator-<city> (operator-napoli, operator-torino ...) "
                 f"{CITY_OPERATOR_PASSWORD}: the operator of that city's desks"
             )
+            self.stdout.write(SECOND_STEP)
 
     def _users(self) -> None:
         user_model = get_user_model()
@@ -80,6 +87,7 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save()
+            demo_authenticator(user)
             for name in groups:
                 group, _ = Group.objects.get_or_create(name=name)
                 user.groups.add(group)
@@ -103,6 +111,7 @@ class Command(BaseCommand):
             if created:
                 user.set_password(CITY_OPERATOR_PASSWORD)
                 user.save()
+            demo_authenticator(user)
             user.groups.add(operators)
             for desk in city.desks.all():
                 desk.staff.add(user)
