@@ -147,3 +147,20 @@ class BackupCode(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["device", "code_hash"], name="backup_code_once")
         ]
+
+
+class RoleGrant(models.Model):
+    """A permission a staff role's group was given by default, once: an administrator may
+    take it away, or delete the group, and it stays so (accounts.roles)."""
+
+    role = models.CharField(max_length=150)
+    permission = models.CharField(max_length=255)  # app_label.codename
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "permission"], name="role_grant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.permission}"

@@ -55,6 +55,16 @@ GROUP_PERMISSIONS = {
         "appointments.add_closure",
         "appointments.change_closure",
     ],
+    # Desk managers also keep their desks' offer: services offered, opening hours, closures.
+    "Desk managers": [
+        "wagtailadmin.access_admin",
+        "appointments.view_desk",
+        *(f"appointments.{action}_offering" for action in ("add", "change", "view")),
+        *(f"appointments.{action}_closure" for action in ("add", "change", "delete", "view")),
+        "appointments.view_holidayopening",
+        "appointments.view_appointment",
+        "appointments.book_on_behalf",
+    ],
     # Members of partner organisations book at the desks their organisation is linked to,
     # and see the bookings it made (PartnerOrganisation).
     "Partners": [
@@ -72,6 +82,6 @@ def _ensure_schedules(**kwargs) -> None:
 
 
 def _ensure_groups(**kwargs) -> None:
-    from core.groups import groups_ensure
+    from accounts.roles import roles_ensure
 
-    groups_ensure(("appointments", "wagtailadmin"), GROUP_PERMISSIONS)
+    roles_ensure(("appointments", "wagtailadmin"), GROUP_PERMISSIONS)

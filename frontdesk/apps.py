@@ -54,6 +54,6 @@ def _ensure_schedules(**kwargs) -> None:
 
 
 def _ensure_groups(**kwargs) -> None:
-    from core.groups import groups_ensure
+    from accounts.roles import roles_ensure
 
-    groups_ensure(("frontdesk", "wagtailadmin"), GROUP_PERMISSIONS)
+    roles_ensure(("frontdesk", "wagtailadmin"), GROUP_PERMISSIONS)
