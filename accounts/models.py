@@ -11,7 +11,9 @@ import secrets
 import time
 from base64 import b32encode
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
@@ -164,3 +166,38 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.permission}"
+
+
+class AuditEntry(models.Model):
+    """Staff's access to personal data: who opened, searched, changed, exported or erased
+    what, and when. The person's number is never in it: a masked one to read, and a keyed
+    hash to find the entries about one person when they ask (accounts.audit)."""
+
+    class Action(models.TextChoices):
+        BOOKING_VIEW = "booking.view", _("Opened a booking")
+        BOOKING_SEARCH = "booking.search", _("Searched bookings")
+        BOOKING_CHANGE = "booking.change", _("Moved or cancelled a booking")
+        DAY_LIST = "daylist.view", _("Opened the day's list")
+        MESSAGES_VIEW = "messages.view", _("Opened the texts not delivered")
+        PERSON_FIND = "person.find", _("Found a person's data")
+        PERSON_EXPORT = "person.export", _("Exported a person's data")
+        PERSON_ERASE = "person.erase", _("Erased a person's data")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150)  # kept when the account is deleted
+    action = models.CharField(max_length=32, choices=Action.choices)
+    desk_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    object_ref = models.CharField(max_length=64, blank=True)  # "appointment:12"
+    subject_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    detail = models.CharField(max_length=200, blank=True)  # masked: "+*********567"
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_ref}"

@@ -35,6 +35,7 @@ from wagtail.snippets.views.snippets import (
     UsageView,
 )
 
+from accounts.audit import Action, audit
 from appointments.models import (
     Appointment,
     City,
@@ -176,6 +177,17 @@ class DeskScopedViewSet(SnippetViewSet):
 class AppointmentInspectView(ScopedInspectView):
     """The booking as a desk sees it, with the texts sent about it (not their words)."""
 
+    def get_object(self, *args):
+        appointment = super().get_object(*args)
+        audit(
+            self.request,
+            Action.BOOKING_VIEW,
+            desk_id=appointment.offering.desk_id,
+            ref=f"appointment:{appointment.pk}",
+            phone=appointment.phone,
+        )
+        return appointment
+
     def get_field_label(self, field_name, field):
         if field_name == "messages":
             return _("Text messages")
@@ -227,6 +239,8 @@ class FailedMessagesView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        for scope in desk_scopes(user):
+            audit(self.request, Action.MESSAGES_VIEW, desk_id=int(scope.split(":")[1]))
         since = localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         failed = list(failed_since(scopes=desk_scopes(user), since=since)[:500])
         ids = {

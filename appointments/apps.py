@@ -64,6 +64,7 @@ GROUP_PERMISSIONS = {
         "appointments.view_holidayopening",
         "appointments.view_appointment",
         "appointments.book_on_behalf",
+        "accounts.view_auditentry",  # their desks' entries (appointments.admin_audit)
     ],
     # Members of partner organisations book at the desks their organisation is linked to,
     # and see the bookings it made (PartnerOrganisation).
@@ -84,4 +85,4 @@ def _ensure_schedules(**kwargs) -> None:
 def _ensure_groups(**kwargs) -> None:
     from accounts.roles import roles_ensure
 
-    roles_ensure(("appointments", "wagtailadmin"), GROUP_PERMISSIONS)
+    roles_ensure(("appointments", "wagtailadmin", "accounts"), GROUP_PERMISSIONS)

@@ -16,6 +16,7 @@ from wagtail.admin.panels import (
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from appointments.admin_audit import AuditLogView
 from appointments.admin_holidays import HolidaysView
 from appointments.admin_views import (
     AppointmentInspectView,
@@ -231,7 +232,18 @@ def _failed_messages_url():
     return [
         path("texts/failed/", FailedMessagesView.as_view(), name="failed_messages"),
         path("holidays/", HolidaysView.as_view(), name="holidays"),
+        path("audit/", AuditLogView.as_view(), name="audit_log"),
     ]
+
+
+class _AuditMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("accounts.view_auditentry")
+
+
+@hooks.register("register_admin_menu_item")
+def _audit_menu():
+    return _AuditMenuItem(_("Audit log"), reverse("audit_log"), icon_name="history", order=900)
 
 
 class _HolidaysMenuItem(MenuItem):

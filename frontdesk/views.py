@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import Action, audit
 from appointments import selectors as booking_selectors
 from appointments.models import Appointment, InvalidTransition
 from appointments.services.booking import appointment_cancel, appointment_reschedule
@@ -114,6 +115,13 @@ def console(request, desk_id: int):
     tickets = list(selectors.tickets_open(desk, day=day))
     if query:
         bookings = list(selectors.bookings_find(desk, query, now=now))
+        digits = "".join(ch for ch in query if ch.isdigit())
+        audit(
+            request,
+            Action.BOOKING_SEARCH,
+            desk_id=desk.pk,
+            detail=f"…{digits[-3:]}" if len(digits) >= 6 else "code",
+        )
     else:
         bookings = list(selectors.bookings_today(desk, day=day))
     board = selectors.queue_board(desk, day=day, now=now)
@@ -331,6 +339,7 @@ def booking(request, desk_id: int, appointment_id: int):
     free time of the same service; the person gets the usual text either way."""
     desk = selectors.desk_for(request.user, desk_id)
     appointment = selectors.booking_for(desk, appointment_id)
+    _audit_booking(request, Action.BOOKING_VIEW, desk, appointment)
     now = timezone.now()
     changeable = appointment.status == Appointment.Status.CONFIRMED and appointment.start > now
     slots = []
@@ -358,6 +367,17 @@ def booking(request, desk_id: int, appointment_id: int):
 MOVE_CHOICES = 24  # the next free times offered on the phone
 
 
+def _audit_booking(request, action, desk, appointment, detail: str = "") -> None:
+    audit(
+        request,
+        action,
+        desk_id=desk.pk,
+        ref=f"appointment:{appointment.pk}",
+        phone=appointment.phone,
+        detail=detail,
+    )
+
+
 def _booking_back(desk, appointment):
     return redirect("frontdesk:booking", desk_id=desk.pk, appointment_id=appointment.pk)
 
@@ -375,6 +395,7 @@ def booking_cancel(request, desk_id: int, appointment_id: int):
     except BookingError:
         messages.error(request, _("This booking can no longer be cancelled."))
     else:
+        _audit_booking(request, Action.BOOKING_CHANGE, desk, appointment, "cancelled")
         messages.success(request, _("Booking %(code)s cancelled.") % {"code": appointment.code})
     return _booking_back(desk, appointment)
 
@@ -400,6 +421,7 @@ def booking_move(request, desk_id: int, appointment_id: int, start):
     except BookingError:
         messages.error(request, _("This booking can no longer be moved."))
     else:
+        _audit_booking(request, Action.BOOKING_CHANGE, desk, appointment, "moved")
         tz = ZoneInfo(desk.time_zone)
         when = (
             f"{format_short_day(appointment.start, tz=tz)} {format_time(appointment.start, tz=tz)}"
@@ -424,6 +446,7 @@ def day_list(request, desk_id: int):
         day = today
     if not today <= day <= today + timedelta(days=7):
         day = today
+    audit(request, Action.DAY_LIST, desk_id=desk.pk, detail=day.isoformat())
     rows = [
         (b, f"…{b.phone[-3:]}" if b.phone else "")  # enough to tell two people apart
         for b in selectors.bookings_today(desk, day=day).select_related("offering__desk")

@@ -261,7 +261,10 @@ LOGGING = {
 }
 
 LOGGING["loggers"].update(  # Wagtail's background tasks log every page save at INFO.
-    {name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "modelsearch", "django-q")}
+    {
+        name: {"level": "WARNING"}
+        for name in ("django_tasks", "wagtail", "modelsearch", "django-q", "axes")
+    }
 )
 
 # --- Booking rules (see appointments/services). Each can be changed per deployment.
