@@ -1,7 +1,7 @@
 from django.urls import path
 
 from appointments import urls as _booking_urls  # noqa: F401  (registers the slot converter)
-from frontdesk import views
+from frontdesk import views, views_person
 
 app_name = "frontdesk"
 urlpatterns = [
@@ -23,6 +23,15 @@ urlpatterns = [
         views.booking_move,
         name="booking_move",
     ),
+    path("desk/<int:desk_id>/person/", views_person.person_start, name="person_start"),
+    path("desk/<int:desk_id>/person/code/", views_person.person_code, name="person_code"),
+    path("desk/<int:desk_id>/person/data/", views_person.person_data, name="person_data"),
+    path(
+        "desk/<int:desk_id>/person/data.json",
+        views_person.person_export_json,
+        name="person_export",
+    ),
+    path("desk/<int:desk_id>/person/erase/", views_person.person_erase_view, name="person_erase"),
     path("t/<str:token>", views.position, name="position"),
     path("display/<str:token>/", views.display, name="display"),
     path("display/<str:token>/calls.json", views.display_calls, name="display_calls"),

@@ -36,3 +36,16 @@ def messages_forget(*, now: datetime) -> dict[str, int]:
     )
     challenges = PhoneChallenge.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()[0]
     return {"sms": numbers, "sealed": secrets, "phone_checks": challenges}
+
+
+def number_forget(phone: str, *, now: datetime) -> dict[str, int]:
+    """Everything messaging holds about one number, at the person's request: texts not yet
+    sent are cancelled, every text to it loses its number, parameters and secrets, and its
+    phone checks go. An opt-out stays (a keyed hash), so the number stays opted out."""
+    pending = Message.objects.filter(to=phone).exclude(status__in=FINAL_STATUSES)
+    cancelled = pending.update(
+        status=MessageStatus.CANCELLED, final_at=now, last_error="erased at the person's request"
+    )
+    texts = Message.objects.filter(to=phone).update(to=REDACTED, params={}, secrets="")
+    challenges = PhoneChallenge.objects.filter(phone=phone).delete()[0]
+    return {"texts": texts, "texts_cancelled": cancelled, "phone_checks": challenges}

@@ -36,3 +36,30 @@ def personal_data_forget(*, now: datetime | None = None) -> dict[str, int]:
         )
         messaging = messages_forget(now=now)
     return {"appointments": visits, "waitlist": waiting, **messaging}
+
+
+def number_forget_bookings(*, phone: str, by=None, now: datetime | None = None) -> dict[str, int]:
+    """A person's bookings and waiting-list places, forgotten at their request.
+
+    Coming bookings are cancelled first (the place goes to the waiting list), holds are
+    given up, the person leaves every waiting list; then every booking of the number loses
+    its number, name and reason (the rows stay, without them, for the desk's figures), the
+    waiting-list entries go, and messaging forgets the number (texts, phone checks).
+    """
+    from appointments.services.booking import appointment_cancel
+    from appointments.services.waitlist import waitlist_leave
+    from messaging.retention import number_forget
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        mine = Appointment.objects.filter(phone=phone)
+        for appointment in mine.filter(status=Appointment.Status.CONFIRMED, start__gt=now):
+            appointment_cancel(appointment=appointment, by=by, now=now)
+        for appointment in mine.filter(status=Appointment.Status.HELD):
+            appointment.release(now=now)
+        for entry in WaitlistEntry.objects.filter(phone=phone, status__in=OPEN_WAITLIST_STATUSES):
+            waitlist_leave(entry=entry, now=now)
+        bookings = mine.update(phone=REDACTED, name=REDACTED, reason=REDACTED)
+        waiting = WaitlistEntry.objects.filter(phone=phone).delete()[0]
+        messaging = number_forget(phone, now=now)
+    return {"bookings": bookings, "waitlist": waiting, **messaging}

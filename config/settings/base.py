@@ -304,6 +304,7 @@ SPORTELLO = {
         "move": "5/h",  # moves of one booking
         "problem-report": "10/h",  # per address
         "on-behalf": "60/h",
+        "person-code": "20/h",  # codes one staff member sends to let a person see their data
         "sms-reply": "200/h",  # answers to texts that are not keywords, all numbers together  # bookings one staff member or partner makes for others
         **dict(item.split("=", 1) for item in env.list("RATE_LIMITS", [])),
     },
