@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ from wagtail.snippets.views.snippets import (
     DeleteView,
     EditView,
     HistoryView,
+    IndexView,
     InspectView,
     SnippetViewSet,
     UsageView,
@@ -47,6 +49,7 @@ from appointments.models import (
 )
 from appointments.permissions import (
     BookingPermissionPolicy,
+    CityPermissionPolicy,
     DeskScopedPermissionPolicy,
     desk_scope,
 )
@@ -59,6 +62,7 @@ POLICIES = {
     DeskText: DeskScopedPermissionPolicy(DeskText, desk_path="desk"),
     HolidayOpening: DeskScopedPermissionPolicy(HolidayOpening, desk_path="desk"),
     Appointment: BookingPermissionPolicy(Appointment, desk_path="offering__desk"),
+    City: CityPermissionPolicy(City, desk_path=""),
 }
 for _model, _policy in POLICIES.items():
     register_permission_policy(_model, _policy)
@@ -139,28 +143,52 @@ class ScopedChooserViewSet(SnippetChooserViewSet):
     chosen_multiple_view_class = ScopedChosenMultipleView
 
 
+def desk_limits(user) -> dict:
+    """The cities, desks and offerings a user's choices (form fields, listing filters) are
+    limited to: those of their own desks."""
+    desks = Desk.objects.filter(desk_scope(user)).distinct()
+    return {
+        City: City.objects.filter(desks__in=desks).distinct(),
+        Desk: desks,
+        Offering: Offering.objects.filter(desk__in=desks),
+    }
+
+
+def _limit_choices(fields, user) -> None:
+    if user is None or user.is_superuser:
+        return
+    limits = desk_limits(user)
+    for field in fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and queryset.model in limits:
+            field.queryset = limits[queryset.model]
+
+
 class DeskScopedForm(WagtailAdminModelForm):
     """Choices of city, desk and offering limited to the user's own desks."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
-        if for_user is None or for_user.is_superuser:
-            return
-        desks = Desk.objects.filter(desk_scope(for_user)).distinct()
-        limits = {
-            "city": City.objects.filter(desks__in=desks).distinct(),
-            "desk": desks,
-            "offering": Offering.objects.filter(desk__in=desks),
-        }
-        for name, queryset in limits.items():
-            if name in self.fields:
-                self.fields[name].queryset = queryset
+        _limit_choices(self.fields, for_user)
+
+
+class ScopedIndexView(IndexView):
+    """A listing whose filters offer only the user's own cities, desks and offerings (the
+    choices would otherwise name every city's)."""
+
+    @cached_property
+    def filters(self):
+        filters = super().filters
+        if filters is not None:
+            _limit_choices(filters.form.fields, self.request.user)
+        return filters
 
 
 class DeskScopedViewSet(SnippetViewSet):
     """Listings show only what belongs to the user's desks; each object is checked too."""
 
     list_select_related: tuple[str, ...] = ()
+    index_view_class = ScopedIndexView
     inspect_view_class = ScopedInspectView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView

@@ -55,3 +55,15 @@ class BookingPermissionPolicy(DeskScopedPermissionPolicy):
         # A city's editors write pages; people's bookings are for the desk's own staff.
         made_for_my_organisation = Q(partner__members=user, partner__is_active=True)
         return Q(**{f"{self.desk_path}__staff": user}) | made_for_my_organisation
+
+
+class CityPermissionPolicy(DeskScopedPermissionPolicy):
+    """Cities: those where the user works at a desk, edits the pages, or whose desks their
+    partner organisation books at."""
+
+    def in_scope(self, user) -> Q:
+        return (
+            Q(desks__staff=user)
+            | Q(editors__user=user)
+            | Q(desks__partners__members=user, desks__partners__is_active=True)
+        )

@@ -38,7 +38,7 @@ from appointments.models import (
 )
 
 
-class CityViewSet(SnippetViewSet):
+class CityViewSet(DeskScopedViewSet):
     model = City
     icon = "site"
     list_display = ["name", "region", "is_active"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,16 @@ class CmsConfig(AppConfig):
         for signal in (post_save, post_delete, page_unpublished):
             signal.connect(_footer_forget, sender=StandardPage, dispatch_uid=f"footer-{signal}")
         post_save.connect(city_page_saved, sender=CityPage, dispatch_uid="city-page-editors")
+        post_migrate.connect(_ensure_schedules, sender=self)
+
+
+PERIODIC_TASKS = [("cms.tasks.forget_problem_reports", 60 * 24)]
+
+
+def _ensure_schedules(**kwargs) -> None:
+    from core.schedules import schedules_ensure
+
+    schedules_ensure("cms.tasks.", PERIODIC_TASKS)
 
 
 def _footer_forget(sender, **kwargs) -> None:

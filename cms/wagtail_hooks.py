@@ -71,3 +71,18 @@ def _translations_report_for_administrators(request, menu_items):
     if not request.user.is_superuser:
         report = reverse("wagtail_localize:translations_report")
         menu_items[:] = [item for item in menu_items if getattr(item, "url", "") != report]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def _chooser_without_other_cities(pages, request):
+    """An editor of one city picks links among the shared pages and their own city's, not
+    another city's pages and services."""
+    from cms.models import CityPage
+
+    user = request.user
+    if user.is_superuser:
+        return pages
+    others = CityPage.objects.exclude(city__editors__user=user)
+    for city_page in others.only("path", "depth"):
+        pages = pages.exclude(path__startswith=city_page.path)
+    return pages

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 PERIODIC_TASKS = [
     ("frontdesk.tasks.days_end", 60),
+    ("frontdesk.tasks.forget_personal_data", 60 * 24),
 ]
 
 # Operators run the day at their desks' counters; desk managers also set up queues and

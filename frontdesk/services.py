@@ -468,3 +468,12 @@ def turn_near_notify(*, queues, day: date, now: datetime | None = None) -> int:
                     notifications.notify_turn_near(ticket=ticket, token=token, ahead=ahead, now=now)
                     sent += 1
     return sent
+
+
+def tickets_forget(*, now: datetime) -> int:
+    """The number a walk-in left for a text, and the operator's note, are blanked
+    ``TICKET_CONTACT_DAYS`` after the ticket's day (the ticket stays, for the figures)."""
+    cutoff = (now - timedelta(days=settings.SPORTELLO["TICKET_CONTACT_DAYS"])).date()
+    return (
+        Ticket.objects.filter(day__lt=cutoff).exclude(phone="", note="").update(phone="", note="")
+    )

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "core.middleware.StaffIdleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
-    "cms.middleware.TranslationScopeMiddleware",
+    "cms.middleware.AdminScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -182,7 +182,17 @@ TIME_ZONE = "Europe/Rome"
 LANGUAGE_COOKIE_NAME = "sportello_language"
 # Paths outside the language prefixes (the console, webhooks, short links): a 404 there is
 # answered as such, never redirected to a page under /it/ (core.middleware).
-UNPREFIXED_PATHS = ("/staff/", "/desk/", "/display/", "/hooks/", "/m/", "/b/", "/t/")
+UNPREFIXED_PATHS = (
+    "/admin/",
+    "/django-admin/",
+    "/staff/",
+    "/desk/",
+    "/display/",
+    "/hooks/",
+    "/m/",
+    "/b/",
+    "/t/",
+)
 
 WAGTAIL_I18N_ENABLED = True
 # Machine translation in wagtail-localize's editor: configured, and off unless a DeepL key
@@ -314,6 +324,13 @@ SPORTELLO = {
     "WAITLIST_OFFER_MINUTES": 120,
     # Days after a visit (or an SMS) when phone numbers, names and reasons are blanked.
     "RETENTION_DAYS": env.int("RETENTION_DAYS", 30),
+    # How long the other personal data is kept (each applied by a daily task; the privacy
+    # notice says the defaults): the number a walk-in left for a text, after their day;
+    # staff's login records; the audit log; problem reports people send.
+    "TICKET_CONTACT_DAYS": env.int("TICKET_CONTACT_DAYS", 1),
+    "LOGIN_RECORD_DAYS": env.int("LOGIN_RECORD_DAYS", 90),
+    "AUDIT_DAYS": env.int("AUDIT_DAYS", 365),
+    "PROBLEM_REPORT_DAYS": env.int("PROBLEM_REPORT_DAYS", 180),
     # --- Text messages (messaging/): console in the demo, twilio in production.
     "SMS_BACKEND": env.str("SMS_BACKEND", "messaging.backends.ConsoleBackend"),
     # Keys (Fernet, newest first) that seal a message's secrets until it is final; without
