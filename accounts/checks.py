@@ -26,3 +26,16 @@ def device_keys_set(app_configs, **kwargs):
             id="sportello.W121",
         )
     ]
+
+
+@register(deploy=True)
+def hash_key_set(app_configs, **kwargs):
+    if settings.SPORTELLO.get("HASH_KEY"):
+        return []
+    return [
+        Warning(
+            "HASH_KEY is not set: keyed hashes (the opt-out list) use SECRET_KEY, and "
+            "rotating SECRET_KEY would forget who opted out of texts.",
+            id="sportello.W122",
+        )
+    ]

@@ -45,9 +45,12 @@ def sms_code_matches(code: str, hashed: str) -> bool:
 
 
 def keyed_hash(value: str, *, purpose: str) -> str:
-    """A keyed hash (HMAC with SECRET_KEY) for values that are not secret but personal,
-    such as a client address: equal inputs compare equal, nothing can be read back."""
+    """A keyed hash (HMAC with ``HASH_KEY``, else SECRET_KEY) for values that are not secret
+    but personal, such as a client address: equal inputs compare equal, nothing can be read
+    back. Its own key, so that SECRET_KEY can be rotated (after a leak, say) without the
+    opt-out list forgetting who opted out."""
     from django.conf import settings
 
-    key = f"{purpose}:{settings.SECRET_KEY}".encode()
+    secret = settings.SPORTELLO.get("HASH_KEY") or settings.SECRET_KEY
+    key = f"{purpose}:{secret}".encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

@@ -373,6 +373,10 @@ SPORTELLO = {
     # Keys (Fernet, newest first) that seal the seeds of staff's authenticator apps; without
     # them one is derived from SECRET_KEY. A new key: see README, "Settings".
     "DEVICE_KEYS": env.list("DEVICE_KEYS", []),
+    # The key of the keyed hashes (the opt-out list, audit subjects, backup codes, rate
+    # limits); SECRET_KEY when unset. Upgrading a site that has none: set it to the current
+    # SECRET_KEY, or the opt-out list forgets who opted out (docs/operations.md).
+    "HASH_KEY": env.str("HASH_KEY", ""),
     "FRONTDESK": {
         "LATE_MINUTES": 15,  # a booked visitor later than this queues as a walk-in
         "NO_SHOW_AFTER_CALLS": 3,  # calls before a ticket may be marked as a no-show

@@ -287,3 +287,14 @@ def test_a_rotated_device_key_still_opens_the_old_seeds(settings, operator):
     }
     device.refresh_from_db()
     assert device.verify_token(code)
+
+
+def test_the_opt_out_list_survives_a_new_secret_key_with_its_own_hash_key(settings):
+    from messaging.optouts import is_opted_out, opt_out
+
+    settings.SPORTELLO = {**settings.SPORTELLO, "HASH_KEY": "kept-with-the-backups"}
+    opt_out("+393471234567")
+    settings.SECRET_KEY = "a-new-secret-key-after-a-leak-" * 2
+    assert is_opted_out("+393471234567")
+    settings.SPORTELLO = {**settings.SPORTELLO, "HASH_KEY": "another"}
+    assert not is_opted_out("+393471234567")  # the hash key is what ties them

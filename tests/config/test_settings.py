@@ -19,6 +19,7 @@ GOOD = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "MESSAGE_KEYS": "Qp3zP0cS8Zr6x0yHk9w1D5G7u2b4n6m8A0c2e4g6i8k=",
     "DEVICE_KEYS": "Rk4aQ1dS9Zs7y1zIl0x2E6H8v3c5o7n9B1d3f5h7j9l=",
+    "HASH_KEY": "a-long-random-value-kept-with-the-backups-0123456789",
 }
 
 
