@@ -6,7 +6,7 @@ from core.forms import FriendlyForm
 
 class CodeForm(FriendlyForm):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("The 6 digits from your app, or a backup code"),
         max_length=40,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "dir": "ltr", "autofocus": True}

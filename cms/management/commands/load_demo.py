@@ -82,7 +82,8 @@ class Command(BaseCommand):
         for username, (password, groups, is_superuser) in DEMO_USERS.items():
             user, created = user_model.objects.get_or_create(
                 username=username,
-                defaults={"is_staff": True, "is_superuser": is_superuser},
+                # Django's admin (is_staff) is for administrators; the others work in Wagtail's.
+                defaults={"is_staff": is_superuser, "is_superuser": is_superuser},
             )
             if created:
                 user.set_password(password)
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         operators = Group.objects.get(name="Operators")
         for city in City.objects.exclude(slug=DEMO_STAFF_CITY):
             user, created = user_model.objects.get_or_create(
-                username=f"operator-{city.slug}", defaults={"is_staff": True}
+                username=f"operator-{city.slug}"
             )
             if created:
                 user.set_password(CITY_OPERATOR_PASSWORD)
