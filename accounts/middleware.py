@@ -67,3 +67,29 @@ class SecondFactorMiddleware:
             )
         request.user = AnonymousUser()
         return self.get_response(request)
+
+
+class StaffLanguageMiddleware:
+    """The console and the staff pages speak the language each person chose for Wagtail's
+    admin (Account → Language), not the browser's: a shared desk tablet keeps its own
+    browser, the people at it do not."""
+
+    PATHS = ("/desk/", "/staff/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(self.PATHS) and request.user.is_authenticated:
+            from django.utils import translation
+            from wagtail.users.models import UserProfile
+
+            chosen = (
+                UserProfile.objects.filter(user=request.user)
+                .values_list("preferred_language", flat=True)
+                .first()
+            )
+            if chosen and translation.check_for_language(chosen):
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

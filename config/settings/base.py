@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "core.middleware.StaffIdleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.StaffLanguageMiddleware",
     "cms.middleware.AdminScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
