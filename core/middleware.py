@@ -71,7 +71,8 @@ class StaffIdleMiddleware:
         now = int(_now())
         last = request.session.get(self.KEY)
         started = request.session.setdefault(self.STARTED, now)  # login rotates the session
-        too_long = now - started > int(settings.SPORTELLO["STAFF_SESSION_HOURS"]) * 3600
+        session_limit = int(settings.SPORTELLO["STAFF_SESSION_HOURS"]) * 3600
+        too_long = now - started > session_limit
         if too_long or (last is not None and now - last > limit):
             logout(request)  # flushes the session; the view sees an anonymous visitor
             return self.get_response(request)
@@ -83,5 +84,8 @@ class StaffIdleMiddleware:
         if not background and (last is None or now - last >= 30):
             request.session[self.KEY] = last = now  # at most one session write per 30 s
         response = self.get_response(request)
-        response.headers[self.HEADER] = str(max(0, limit - (now - (last or now))))
+        # Whichever ends first: the idle limit, or the session's own (so the console warns
+        # before either).
+        left = min(limit - (now - (last or now)), session_limit - (now - started))
+        response.headers[self.HEADER] = str(max(0, left))
         return response

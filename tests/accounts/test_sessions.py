@@ -24,6 +24,8 @@ def test_a_session_ends_hours_after_the_login_even_when_busy(
     for _ in range(hours * 60 // 20 - 1):  # something done every 20 minutes, all day
         clock[0] += 20 * 60
         assert client.get(console).status_code == 200
+    left = int(client.get(console)["Sportello-Idle-Left"])
+    assert left <= 20 * 60  # the console's warning counts down to the session's own end
     clock[0] += 20 * 60 + 1  # past the limit since the login, 20 minutes after the last click
     ended = client.get(console)
     assert ended.status_code == 302 and ended["Location"].startswith("/admin/login/")
