@@ -9,9 +9,9 @@ from django.core.paginator import Paginator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from accounts.models import AuditEntry
+from appointments.admin_views import AdminPage
 from appointments.models import Desk
 
 PER_PAGE = 100
@@ -24,7 +24,7 @@ def audit_desks(user):
     return Desk.objects.filter(staff=user)
 
 
-class AuditLogView(WagtailAdminTemplateMixin, TemplateView):
+class AuditLogView(AdminPage, TemplateView):
     template_name = "appointments/admin/audit_log.html"
     page_title = _("Audit log")
     header_icon = "history"

@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from appointments.admin_views import scoped
+from appointments.admin_views import AdminPage, scoped
 from appointments.models import Appointment, Desk
 
 
-class HolidaysView(WagtailAdminTemplateMixin, TemplateView):
+class HolidaysView(AdminPage, TemplateView):
     """The coming year's public holidays and patron days of the user's desks, whether each
     desk is closed or opens after all (an "opening on a holiday" overrides one), and the
     bookings already made on a closed day, for the desk to move them."""

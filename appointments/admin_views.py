@@ -245,13 +245,20 @@ class AppointmentInspectView(ScopedInspectView):
         )
 
 
+class AdminPage(WagtailAdminTemplateMixin):
+    """A page of ours in Wagtail's admin, titled in its header (after "Home")."""
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.get_page_title()}]
+
+
 def desk_scopes(user) -> list[str]:
     return [
         f"desk:{pk}" for pk in scoped(Desk, Desk.objects.all(), user).values_list("pk", flat=True)
     ]
 
 
-class FailedMessagesView(WagtailAdminTemplateMixin, TemplateView):
+class FailedMessagesView(AdminPage, TemplateView):
     """Today's texts that did not reach people, for the bookings the user can see: the desk
     calls them instead."""
 

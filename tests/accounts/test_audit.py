@@ -95,6 +95,12 @@ def test_a_desk_manager_reads_their_desks_log_and_nothing_of_another_city(client
     assert "op-napoli-secret" not in body and f"appointment:{napoli_booking.pk}" not in body
     assert "Sportello Napoli" not in body
     assert NUMBER not in body and "+*********567" in body
+    from django.utils import translation
+
+    with translation.override("it"):
+        title = translation.gettext("Audit log")
+    header = body.split('<header class="w-slim-header')[1].split("</header>")[0]
+    assert header.count(title) == 2  # the screen reader's h1, and the visible breadcrumb
 
 
 def test_operators_do_not_read_the_audit_log(client, perugia):

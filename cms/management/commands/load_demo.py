@@ -106,9 +106,7 @@ class Command(BaseCommand):
                     user.groups.add(city.editors)
         operators = Group.objects.get(name="Operators")
         for city in City.objects.exclude(slug=DEMO_STAFF_CITY):
-            user, created = user_model.objects.get_or_create(
-                username=f"operator-{city.slug}"
-            )
+            user, created = user_model.objects.get_or_create(username=f"operator-{city.slug}")
             if created:
                 user.set_password(CITY_OPERATOR_PASSWORD)
                 user.save()
