@@ -65,6 +65,7 @@ GROUP_PERMISSIONS = {
         "appointments.view_appointment",
         "appointments.book_on_behalf",
         "accounts.view_auditentry",  # their desks' entries (appointments.admin_audit)
+        "appointments.manage_staff",  # who works at their desks (the console's Staff page)
     ],
     # Members of partner organisations book at the desks their organisation is linked to,
     # and see the bookings it made (PartnerOrganisation).

@@ -262,6 +262,23 @@ def call_out_of_order(
 
 
 OUT_OF_ORDER_ACTION = "frontdesk.call_out_of_order"
+STAFF_ADDED_ACTION = "frontdesk.staff_added"
+STAFF_REMOVED_ACTION = "frontdesk.staff_removed"
+
+
+def desk_staff_add(*, desk: Desk, user, by) -> None:
+    """``user`` works at ``desk`` from now on (logged in the desk's history)."""
+    from wagtail.log_actions import log
+
+    desk.staff.add(user)
+    log(instance=desk, action=STAFF_ADDED_ACTION, user=by, data={"username": user.get_username()})
+
+
+def desk_staff_remove(*, desk: Desk, user, by) -> None:
+    from wagtail.log_actions import log
+
+    desk.staff.remove(user)
+    log(instance=desk, action=STAFF_REMOVED_ACTION, user=by, data={"username": user.get_username()})
 
 
 def _locked(ticket: Ticket) -> Ticket:

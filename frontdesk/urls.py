@@ -1,7 +1,7 @@
 from django.urls import path
 
 from appointments import urls as _booking_urls  # noqa: F401  (registers the slot converter)
-from frontdesk import views, views_person
+from frontdesk import views, views_person, views_staff
 
 app_name = "frontdesk"
 urlpatterns = [
@@ -32,6 +32,7 @@ urlpatterns = [
         name="person_export",
     ),
     path("desk/<int:desk_id>/person/erase/", views_person.person_erase_view, name="person_erase"),
+    path("desk/<int:desk_id>/staff/", views_staff.desk_staff, name="desk_staff"),
     path("t/<str:token>", views.position, name="position"),
     path("display/<str:token>/", views.display, name="display"),
     path("display/<str:token>/calls.json", views.display_calls, name="display_calls"),

@@ -11,7 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from appointments.admin_views import DeskScopedForm, DeskScopedViewSet, desk_scoped_register
 from frontdesk.models import Counter, Queue
-from frontdesk.services import OUT_OF_ORDER_ACTION
+from frontdesk.services import OUT_OF_ORDER_ACTION, STAFF_ADDED_ACTION, STAFF_REMOVED_ACTION
 
 desk_scoped_register(Queue, desk_path="desk")
 desk_scoped_register(Counter, desk_path="desk")
@@ -100,3 +100,7 @@ register_snippet(FrontDeskGroup)
 @hooks.register("register_log_actions")
 def _log_actions(actions):
     actions.register_action(OUT_OF_ORDER_ACTION, _("Called out of order"), _("Called out of order"))
+    actions.register_action(STAFF_ADDED_ACTION, _("Staff member added"), _("Staff member added"))
+    actions.register_action(
+        STAFF_REMOVED_ACTION, _("Staff member removed"), _("Staff member removed")
+    )

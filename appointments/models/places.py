@@ -77,6 +77,7 @@ class Desk(ClusterableModel):
         ordering = ["city__name", "name"]
         verbose_name = _("desk")
         verbose_name_plural = _("desks")
+        permissions = [("manage_staff", "Can add and remove the staff of their desks")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city})"
