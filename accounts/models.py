@@ -113,8 +113,11 @@ class BackupCodeDevice(ThrottlingMixin, Device):
             for _ in range(BACKUP_CODES)
         ]
         with transaction.atomic():
-            cls.objects.filter(user=user).delete()
-            device = cls.objects.create(user=user, name="backup", confirmed=True)
+            # The same device, new codes: a session verified with a backup code stays so.
+            device, _ = cls.objects.get_or_create(
+                user=user, defaults={"name": "backup", "confirmed": True}
+            )
+            device.codes.all().delete()
             BackupCode.objects.bulk_create(
                 BackupCode(device=device, code_hash=keyed_hash(code, purpose="backup-code"))
                 for code in codes

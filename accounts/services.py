@@ -78,4 +78,17 @@ def second_factor_reset(*, user, by) -> int:
         removed = AuthenticatorDevice.objects.filter(user=user).delete()[0]
         removed += BackupCodeDevice.objects.filter(user=user).delete()[0]
         log(instance=user, action=RESET_ACTION, user=by)
+    sessions_end(user=user)  # a session on the lost phone must not enrol a new app
     return removed
+
+
+def sessions_end(*, user) -> int:
+    """Every open session of ``user`` ends (database sessions, decoded one by one)."""
+    from django.contrib.sessions.models import Session
+
+    ended = 0
+    for session in Session.objects.iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended

@@ -117,7 +117,9 @@ def _bulk_allowed(user, request, kwargs) -> bool:
         model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
     except LookupError:
         return True
-    ids = [value for value in request.GET.getlist("id") if value != "all"]
+    ids = request.GET.getlist("id")
+    if "all" in ids:
+        return False  # "every object in the listing": Wagtail would take all cities' objects
     if not ids:
         return True
     policy = policy_registry.get_by_type(model)

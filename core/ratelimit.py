@@ -186,6 +186,13 @@ def client_network(request) -> str:
     return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
+def client_network_address(request) -> str:
+    """``client_network`` as one address (an IPv6 /64 by its first address), for what
+    stores an address field: the login lockout counts one home or phone's /64 as one."""
+    network = client_network(request)
+    return network.split("/", 1)[0]
+
+
 def rate_limit(scope: str, *, key: Callable = client_network, methods: tuple[str, ...] = ("POST",)):
     """View decorator: counts each request of ``methods`` under ``key(request)`` and answers
     429 with a page in the person's language past the scope's limit."""

@@ -489,8 +489,10 @@ def turn_near_notify(*, queues, day: date, now: datetime | None = None) -> int:
 
 def tickets_forget(*, now: datetime) -> int:
     """The number a walk-in left for a text, and the operator's note, are blanked
-    ``TICKET_CONTACT_DAYS`` after the ticket's day (the ticket stays, for the figures)."""
-    cutoff = (now - timedelta(days=settings.SPORTELLO["TICKET_CONTACT_DAYS"])).date()
+    ``TICKET_CONTACT_DAYS`` after the ticket's day, on the local calendar: with 1, a ticket
+    of yesterday is blanked today (the ticket stays, for the figures)."""
+    days = settings.SPORTELLO["TICKET_CONTACT_DAYS"]
+    cutoff = timezone.localdate(now) - timedelta(days=days - 1)
     return (
         Ticket.objects.filter(day__lt=cutoff).exclude(phone="", note="").update(phone="", note="")
     )

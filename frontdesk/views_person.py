@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import Action, audit
 from core.forms import FriendlyForm, PhoneField, SmsCodeField
-from core.ratelimit import RateLimited, rate_limit_hit
+from core.ratelimit import RateLimited, reserve
 from core.responses import render
 from frontdesk import selectors
 from frontdesk.person import person_erase, person_export, person_find
@@ -90,9 +90,14 @@ def person_start(request, desk_id: int):
     form = NumberForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
-        try:
-            rate_limit_hit(scope="person-code", ident=f"user:{request.user.pk}")
-            rate_limit_hit(scope="code-phone", ident=phone)
+        try:  # the public flow's SMS budgets (the number, all codes together), and the staff member's
+            reserve(
+                [
+                    ("person-code", f"user:{request.user.pk}"),
+                    ("code-global", "all"),
+                    ("code-phone", phone),
+                ]
+            )
         except RateLimited:
             form.add_error(None, _("Too many codes were sent. Try again in an hour."))
         else:
@@ -120,9 +125,11 @@ def person_code(request, desk_id: int):
         return redirect("frontdesk:person_data", desk_id=desk.pk)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        check = challenge_verify(
-            challenge=challenge, code=form.cleaned_data["code"], now=timezone.now()
-        )
+        with transaction.atomic():  # one try at a time: parallel posts never get extra tries
+            challenge = PhoneChallenge.objects.select_for_update().get(pk=challenge.pk)
+            check = challenge_verify(
+                challenge=challenge, code=form.cleaned_data["code"], now=timezone.now()
+            )
         if check.verdict is Verdict.PROVEN:
             _remember(request, desk, challenge, proven=True, minutes=OPEN_MINUTES)
             audit(request, Action.PERSON_FIND, desk_id=desk.pk, phone=challenge.phone)

@@ -23,6 +23,21 @@ class AddForm(FriendlyForm):
     username = forms.CharField(label=gettext_lazy("Username of the account to add"), max_length=150)
 
 
+def addable(desk):
+    """Who a desk manager may add: active operators (or desk managers) who work at no other
+    city's desk. Editors, partners and administrators are given desks by administrators."""
+    from appointments.models import Desk
+
+    elsewhere = Desk.objects.exclude(city=desk.city).values("staff")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_superuser=False)
+        .filter(groups__name__in=["Operators", "Desk managers"])
+        .exclude(pk__in=elsewhere)
+        .distinct()
+    )
+
+
 @staff_only
 @never_cache
 def desk_staff(request, desk_id: int):
@@ -31,7 +46,8 @@ def desk_staff(request, desk_id: int):
         raise PermissionDenied
     form = AddForm(request.POST if "username" in request.POST else None)
     if request.method == "POST" and "remove" in request.POST:
-        person = desk.staff.filter(pk=request.POST["remove"]).first()
+        chosen = request.POST["remove"]
+        person = desk.staff.filter(pk=chosen).first() if chosen.isdigit() else None
         if person is None or person == request.user:
             messages.error(request, _("You cannot remove yourself, or someone not on the list."))
         else:
@@ -42,15 +58,11 @@ def desk_staff(request, desk_id: int):
             )
         return redirect("frontdesk:desk_staff", desk_id=desk.pk)
     if request.method == "POST" and form.is_valid():
-        person = (
-            get_user_model()
-            .objects.filter(username=form.cleaned_data["username"].strip(), is_active=True)
-            .first()
-        )
+        person = addable(desk).filter(username=form.cleaned_data["username"].strip()).first()
         if person is None:
             form.add_error(
                 "username",
-                _("No active account has this username. An administrator makes accounts."),
+                _("No operator of this city has this username. An administrator makes accounts."),
             )
         else:
             desk_staff_add(desk=desk, user=person, by=request.user)

@@ -41,8 +41,8 @@ def personal_data_forget(*, now: datetime | None = None) -> dict[str, int]:
 def number_forget_bookings(*, phone: str, by=None, now: datetime | None = None) -> dict[str, int]:
     """A person's bookings and waiting-list places, forgotten at their request.
 
-    Coming bookings are cancelled first (the place goes to the waiting list), holds are
-    given up, the person leaves every waiting list; then every booking of the number loses
+    The person leaves every waiting list, holds are given up, coming bookings are
+    cancelled (the place goes to the next in line); then every booking of the number loses
     its number, name and reason (the rows stay, without them, for the desk's figures), the
     waiting-list entries go, and messaging forgets the number (texts, phone checks).
     """
@@ -52,13 +52,15 @@ def number_forget_bookings(*, phone: str, by=None, now: datetime | None = None) 
 
     now = now or timezone.now()
     with transaction.atomic():
-        mine = Appointment.objects.filter(phone=phone)
-        for appointment in mine.filter(status=Appointment.Status.CONFIRMED, start__gt=now):
-            appointment_cancel(appointment=appointment, by=by, now=now)
-        for appointment in mine.filter(status=Appointment.Status.HELD):
-            appointment.release(now=now)
+        # Off the waiting lists first, so that a place the cancellations free is not offered
+        # back to the same person.
         for entry in WaitlistEntry.objects.filter(phone=phone, status__in=OPEN_WAITLIST_STATUSES):
             waitlist_leave(entry=entry, now=now)
+        mine = Appointment.objects.filter(phone=phone)
+        for appointment in mine.filter(status=Appointment.Status.HELD):
+            appointment.release(now=now)
+        for appointment in mine.filter(status=Appointment.Status.CONFIRMED, start__gt=now):
+            appointment_cancel(appointment=appointment, by=by, now=now)
         bookings = mine.update(phone=REDACTED, name=REDACTED, reason=REDACTED)
         waiting = WaitlistEntry.objects.filter(phone=phone).delete()[0]
         messaging = number_forget(phone, now=now)

@@ -163,11 +163,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_network_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password"]
 # The second factor (django-otp; accounts.models): what the authenticator app shows.
 OTP_TOTP_ISSUER = "Sportello"
 

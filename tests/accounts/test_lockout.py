@@ -112,3 +112,17 @@ def test_a_lockout_names_no_account_and_keeps_no_password(db, staff):
     assert "operatrice" not in response.content.decode()
     stored = " ".join(str(value) for value in AccessAttempt.objects.values_list())
     assert "segreta-sbagliata" not in stored
+
+
+def test_addresses_of_one_ipv6_home_count_as_one(db, staff):
+    """A /64 is one home or one phone: changing the last part of the address changes
+    nothing."""
+    for n in range(5):
+        client = Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1}")
+        _try(client, "/admin/login/", "operatrice", "sbagliata")
+    other_address = Client(REMOTE_ADDR="2001:db8:1:2::99")
+    assert (
+        _try(other_address, "/admin/login/", "operatrice", "giusta-password-1").status_code == 429
+    )
+    elsewhere = Client(REMOTE_ADDR="2001:db8:9:9::1")
+    assert _logged_in(_try(elsewhere, "/admin/login/", "operatrice", "giusta-password-1"))

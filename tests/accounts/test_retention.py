@@ -48,8 +48,8 @@ def test_a_walk_ins_number_and_note_go_the_day_after(settings):
     queue = Queue.objects.get(desk=offering.desk, service=offering.service)
     today = services.walk_in_issue(queue=queue, phone="+393471234567", language="ar")
     old = services.walk_in_issue(queue=queue, phone="+393471234568", language="ar")
-    Ticket.objects.filter(pk=old.pk).update(
-        day=timezone.localdate() - timedelta(days=2), note="needs form 12"
+    Ticket.objects.filter(pk=old.pk).update(  # yesterday, on the desk's calendar
+        day=timezone.localdate() - timedelta(days=1), note="needs form 12"
     )
     assert _run("frontdesk.tasks.forget_personal_data") == 1
     old.refresh_from_db()

@@ -191,7 +191,10 @@ def _fill(route: str, world) -> list[str]:
                 session_id=UNFILLED,
             )
             path = concrete(route, values, UNFILLED)
-            paths.append(f"{path}?id={obj.pk}" if route.startswith("admin/bulk/") else path)
+            if route.startswith("admin/bulk/"):
+                paths += [f"{path}?id={obj.pk}", f"{path}?id=all"]
+            else:
+                paths.append(path)
         return paths
     if route.startswith("admin/pages/") and "(?P<pk>" in route:
         values["pk"] = world["page"].pk

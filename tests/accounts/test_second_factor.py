@@ -207,6 +207,9 @@ def test_an_administrator_resets_a_lost_phone_and_it_is_logged(client, operator,
     admin = django_user_model.objects.create_superuser("boss", password="pw-boss-1234")
     authenticator(operator)
     BackupCodeDevice.issue(operator)
+    on_the_lost_phone = type(client)()
+    staff_login(on_the_lost_phone, operator)
+    assert on_the_lost_phone.get("/admin/").status_code == 200
     staff_login(client, admin)
     listing = client.get("/admin/users/").content.decode()
     assert f"/staff/second-factor/{operator.pk}/reset/" in listing
@@ -217,8 +220,11 @@ def test_an_administrator_resets_a_lost_phone_and_it_is_logged(client, operator,
     assert not AuthenticatorDevice.objects.filter(user=operator).exists()
     assert not BackupCodeDevice.objects.filter(user=operator).exists()
     entry = ModelLogEntry.objects.get(action="sportello.second_factor_reset")
+    ended = on_the_lost_phone.get("/staff/2fa/setup/")
+    assert ended.status_code == 302 and "/admin/login/" in ended["Location"]
     assert (entry.user_id, entry.object_id) == (admin.pk, str(operator.pk))
-    # The operator, at the next login, sets up a new app.
+    # Their open sessions ended (one may be on the lost phone); at the next login they set up
+    # a new app.
     other = type(client)()
     _password_only(other, operator)
     assert other.get("/staff/2fa/?next=/desk/")["Location"].startswith("/staff/2fa/setup/")
@@ -298,3 +304,15 @@ def test_the_opt_out_list_survives_a_new_secret_key_with_its_own_hash_key(settin
     assert is_opted_out("+393471234567")
     settings.SPORTELLO = {**settings.SPORTELLO, "HASH_KEY": "another"}
     assert not is_opted_out("+393471234567")  # the hash key is what ties them
+
+
+def test_new_backup_codes_keep_the_session_verified_with_an_old_one(client, operator):
+    authenticator(operator)
+    codes = BackupCodeDevice.issue(operator)
+    _password_only(client, operator)
+    assert client.post("/staff/2fa/", {"code": codes[0], "next": "/desk/"})["Location"] == "/desk/"
+    shown = client.post("/staff/backup-codes/")
+    assert len(re.findall(r"<code>[A-Z0-9]{5}-[A-Z0-9]{5}</code>", shown.content.decode())) == 10
+    assert client.get("/admin/").status_code == 200  # still verified
+    assert client.post("/staff/2fa/", {"code": codes[1]}).status_code in (200, 302)
+    assert BackupCodeDevice.objects.get(user=operator).remaining == 10  # the old ones are gone

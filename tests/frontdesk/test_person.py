@@ -139,7 +139,7 @@ def test_an_erasure_leaves_the_number_nowhere_but_the_opt_out_hash(
     assert len(MemoryBackend.outbox) == sent_before  # no cancellation text went out
     assert not Message.objects.filter(status="created").exists()
     ticket.refresh_from_db()
-    assert (ticket.phone, ticket.status) == ("", ticket.status)
+    assert ticket.phone == "" and ticket.language == "ar"  # the ticket stays, without the number
     erase = AuditEntry.objects.get(action="person.erase")
     assert erase.subject_hash == "" and erase.username == "op"
     assert client.get(f"/desk/{desk.pk}/person/data/").status_code == 302  # closed again
@@ -169,3 +169,51 @@ def test_codes_to_strangers_numbers_are_limited(client, desk_and_operator):
     assert statuses[:20] == [302] * 20 and statuses[20:] == [200] * 5
     assert _t("Too many codes were sent. Try again in an hour.") in response.content.decode()
     assert Message.objects.filter(kind="code").count() == 20  # no text past the limit
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_at_a_strangers_code_get_no_extra_tries(client, settings):
+    """Twenty wrong codes posted at once count as twenty tries: after CODE_MAX_ATTEMPTS the
+    code is used up, whatever the timing (the phone check's row is locked per try)."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    from messaging.models import PhoneChallenge
+
+    if connection.vendor != "postgresql":
+        pytest.skip("runs on PostgreSQL (CI runs the suite on both databases)")
+    from django.contrib.auth import get_user_model
+
+    offering = OfferingFactory()
+    operator = get_user_model().objects.create_user("op", password="x")
+    offering.desk.staff.add(operator)
+    staff_login(client, operator)
+    desk = offering.desk
+    client.post(f"/desk/{desk.pk}/person/", {"phone": "347 123 4567", "language": "it"})
+    right = last_sms_code(to=NUMBER)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    cookies = client.cookies
+    barrier = threading.Barrier(20)
+
+    def guess() -> None:
+        try:
+            guesser = Client()
+            guesser.cookies = cookies
+            barrier.wait(timeout=30)
+            guesser.post(f"/desk/{desk.pk}/person/code/", {"code": wrong})
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    challenge = PhoneChallenge.objects.get(phone=NUMBER)
+    assert challenge.attempts == settings.SPORTELLO["CODE_MAX_ATTEMPTS"]
+    assert challenge.verified_at is None
+    late = client.post(f"/desk/{desk.pk}/person/code/", {"code": right})
+    assert late.status_code == 302 and late["Location"] == f"/desk/{desk.pk}/person/"  # used up

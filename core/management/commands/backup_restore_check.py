@@ -55,29 +55,42 @@ class Command(BaseCommand):
         env = {**os.environ}
         if conf.get("PASSWORD"):
             env["PGPASSWORD"] = conf["PASSWORD"]
-        target = [
-            "--host",
-            conf.get("HOST") or "localhost",
-            "--port",
-            str(conf.get("PORT") or 5432),
-        ]
+        target = ["--port", str(conf.get("PORT") or 5432)]
+        if conf.get("HOST"):  # none: the local socket, as psycopg does
+            target += ["--host", conf["HOST"]]
         if conf.get("USER"):
             target += ["--username", conf["USER"]]
         throwaway = f"{conf['NAME']}_restore_check_{int(time.time())}"
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, _connect(conf, conf["NAME"]) as original:
             dump = Path(options["dump"] or options["keep"] or Path(folder) / "sportello.dump")
+            before = {}
             if not options["dump"]:
+                # One snapshot for the dump and the counts: a live site keeps writing
+                # (sessions, tasks), and both must see the same moment.
+                original.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                snapshot = original.execute("SELECT pg_export_snapshot()").fetchone()[0]
+                before = _counts(original)
                 self._run(
-                    ["pg_dump", *target, "--format=custom", "--file", str(dump), conf["NAME"]], env
+                    [
+                        "pg_dump",
+                        *target,
+                        "--format=custom",
+                        f"--snapshot={snapshot}",
+                        "--file",
+                        str(dump),
+                        conf["NAME"],
+                    ],
+                    env,
                 )
+                original.execute("ROLLBACK")
             admin = _connect(conf, "postgres")
             try:
                 admin.execute(f'CREATE DATABASE "{throwaway}"')
                 self._run(
                     ["pg_restore", *target, "--no-owner", "--dbname", throwaway, str(dump)], env
                 )
-                with _connect(conf, conf["NAME"]) as original, _connect(conf, throwaway) as copy:
-                    before, after = _counts(original), _counts(copy)
+                with _connect(conf, throwaway) as copy:
+                    after = _counts(copy)
             finally:
                 admin.execute(f'DROP DATABASE IF EXISTS "{throwaway}"')
                 admin.close()
