@@ -8,6 +8,7 @@ import os
 import platform
 import socket
 import subprocess
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -82,3 +83,47 @@ def pg_version() -> str:
         text=True,
     )
     return out.stdout.strip() or "?"
+
+
+class CpuWindow:
+    """CPU seconds of the server, PostgreSQL, Redis, this process and the rest, over a run (from
+    its making, or from ``start()``)."""
+
+    def __init__(self, server_pid: int | None = None):
+        self.server_pid = server_pid
+        self.start()
+
+    def start(self) -> CpuWindow:
+        self.first = (time.monotonic(), process_table(), machine_ticks(), os.getloadavg()[0])
+        return self
+
+    def stop(self) -> dict:
+        t0, before, m0, load0 = self.first
+        t1, after, m1 = time.monotonic(), process_table(), machine_ticks()
+
+        def used(pid: int) -> float:
+            old, new = before.get(pid), after.get(pid)
+            if new is None:
+                return 0.0
+            return new[2] - (old[2] if old and old[3] == new[3] else 0.0)
+
+        server = (
+            sum(used(pid) for pid in descendants(after, self.server_pid)) if self.server_pid else 0
+        )
+        postgres = sum(used(pid) for pid, row in after.items() if row[1] == "postgres")
+        redis = sum(used(pid) for pid, row in after.items() if row[1].startswith("redis-server"))
+        bench = used(os.getpid())
+        busy, total, steal = (m1[i] - m0[i] for i in range(3))
+        seconds = t1 - t0
+        return {
+            "seconds": round(seconds, 2),
+            "server_cpu_s": round(server, 2),
+            "postgres_cpu_s": round(postgres, 2),
+            "redis_cpu_s": round(redis, 2),
+            "bench_cpu_s": round(bench, 2),
+            "other_cpu_s": round(max(busy / TICK - server - postgres - redis - bench, 0.0), 2),
+            "machine_busy_pct": round(100 * busy / total, 1) if total else 0.0,
+            "steal_pct": round(100 * steal / total, 1) if total else 0.0,
+            "load_before": round(load0, 2),
+            "load_after": round(os.getloadavg()[0], 2),
+        }

@@ -115,14 +115,12 @@ from zoneinfo import ZoneInfo
 from bench_common import (  # noqa: E402
     PG_PORT,
     PG_URL,
-    TICK,
-    descendants,
+    CpuWindow,
     free_port,
     machine,
     machine_ticks,
     pg,
     pg_version,
-    process_table,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,48 +234,6 @@ def redis_flush() -> None:
 
 
 # --- CPU of the processes taking part ------------------------------------------------------
-
-
-class CpuWindow:
-    """CPU seconds of the server, PostgreSQL, Redis, this process and the rest, over a run."""
-
-    def __init__(self, server_pid: int | None = None):
-        self.server_pid = server_pid
-
-    def start(self) -> CpuWindow:
-        self.first = (time.monotonic(), process_table(), machine_ticks(), os.getloadavg()[0])
-        return self
-
-    def stop(self) -> dict:
-        t0, before, m0, load0 = self.first
-        t1, after, m1 = time.monotonic(), process_table(), machine_ticks()
-
-        def used(pid: int) -> float:
-            old, new = before.get(pid), after.get(pid)
-            if new is None:
-                return 0.0
-            return new[2] - (old[2] if old and old[3] == new[3] else 0.0)
-
-        server = (
-            sum(used(pid) for pid in descendants(after, self.server_pid)) if self.server_pid else 0
-        )
-        postgres = sum(used(pid) for pid, row in after.items() if row[1] == "postgres")
-        redis = sum(used(pid) for pid, row in after.items() if row[1].startswith("redis-server"))
-        bench = used(os.getpid())
-        busy, total, steal = (m1[i] - m0[i] for i in range(3))
-        seconds = t1 - t0
-        return {
-            "seconds": round(seconds, 2),
-            "server_cpu_s": round(server, 2),
-            "postgres_cpu_s": round(postgres, 2),
-            "redis_cpu_s": round(redis, 2),
-            "bench_cpu_s": round(bench, 2),
-            "other_cpu_s": round(max(busy / TICK - server - postgres - redis - bench, 0.0), 2),
-            "machine_busy_pct": round(100 * busy / total, 1) if total else 0.0,
-            "steal_pct": round(100 * steal / total, 1) if total else 0.0,
-            "load_before": round(load0, 2),
-            "load_after": round(os.getloadavg()[0], 2),
-        }
 
 
 def wait_until_idle(limit: float, most: float = 25.0) -> float:

@@ -85,14 +85,11 @@ from bench_common import (  # noqa: E402
     PG_PORT,
     PG_URL,
     PG_USER,
-    TICK,
-    descendants,
+    CpuWindow,
     free_port,
     machine,
-    machine_ticks,
     pg,
     pg_version,
-    process_table,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,41 +220,6 @@ def wait_for_machine(label: str, limit: float, enabled: bool = True) -> dict:
             )
             return state
         time.sleep(15)
-
-
-class CpuWindow:
-    """CPU seconds of the server, PostgreSQL, Redis, this process and the rest, over a part."""
-
-    def __init__(self, server_pid: int | None = None):
-        self.server_pid = server_pid
-        self.first = (time.monotonic(), process_table(), machine_ticks())
-
-    def stop(self) -> dict:
-        t0, before, m0 = self.first
-        t1, after, m1 = time.monotonic(), process_table(), machine_ticks()
-
-        def used(pid: int) -> float:
-            old, new = before.get(pid), after.get(pid)
-            if new is None:
-                return 0.0
-            return new[2] - (old[2] if old and old[3] == new[3] else 0.0)
-
-        server = (
-            sum(used(pid) for pid in descendants(after, self.server_pid)) if self.server_pid else 0
-        )
-        postgres = sum(used(pid) for pid, row in after.items() if row[1] == "postgres")
-        redis = sum(used(pid) for pid, row in after.items() if row[1].startswith("redis-server"))
-        bench = used(os.getpid())
-        busy, total, steal = (m1[i] - m0[i] for i in range(3))
-        return {
-            "seconds": round(t1 - t0, 1),
-            "server_cpu_s": round(server, 2),
-            "postgres_cpu_s": round(postgres, 2),
-            "redis_cpu_s": round(redis, 2),
-            "bench_cpu_s": round(bench, 2),
-            "other_cpu_s": round(max(busy / TICK - server - postgres - redis - bench, 0.0), 2),
-            "steal_pct": round(100 * steal / total, 1) if total else 0.0,
-        }
 
 
 # --- Set-up: settings with collected static files, database, demo ---------------------------
