@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -144,29 +145,33 @@ def person_code(request, desk_id: int):
     return _page(request, desk, "code", form=form)
 
 
-def _proven_challenge(request, desk):
-    challenge, proven = _state(request, desk)
-    return challenge if proven else None
+def person_proven(view):
+    """The desk's view of a person's data once their code was read out: ``view(request,
+    desk, challenge)``; otherwise back to the start (the number, then the code)."""
+
+    @wraps(view)
+    def wrapped(request, desk_id: int):
+        desk = selectors.desk_for(request.user, desk_id)
+        challenge, proven = _state(request, desk)
+        if not proven:
+            return redirect("frontdesk:person_start", desk_id=desk.pk)
+        return view(request, desk, challenge)
+
+    return wrapped
 
 
 @staff_only
 @never_cache
-def person_data(request, desk_id: int):
-    desk = selectors.desk_for(request.user, desk_id)
-    challenge = _proven_challenge(request, desk)
-    if challenge is None:
-        return redirect("frontdesk:person_start", desk_id=desk.pk)
+@person_proven
+def person_data(request, desk, challenge):
     data = person_find(phone=challenge.phone)
     return _page(request, desk, "data", data=data, form=EraseForm())
 
 
 @staff_only
 @never_cache
-def person_export_json(request, desk_id: int):
-    desk = selectors.desk_for(request.user, desk_id)
-    challenge = _proven_challenge(request, desk)
-    if challenge is None:
-        return redirect("frontdesk:person_start", desk_id=desk.pk)
+@person_proven
+def person_export_json(request, desk, challenge):
     data = person_export(person_find(phone=challenge.phone))
     audit(request, Action.PERSON_EXPORT, desk_id=desk.pk, phone=challenge.phone)
     response = HttpResponse(
@@ -178,11 +183,8 @@ def person_export_json(request, desk_id: int):
 
 @staff_only
 @require_POST
-def person_erase_view(request, desk_id: int):
-    desk = selectors.desk_for(request.user, desk_id)
-    challenge = _proven_challenge(request, desk)
-    if challenge is None:
-        return redirect("frontdesk:person_start", desk_id=desk.pk)
+@person_proven
+def person_erase_view(request, desk, challenge):
     form = EraseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tick the box to confirm that the person asked for it."))
