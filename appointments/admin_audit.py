@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from accounts.models import AuditEntry
-from appointments.admin_views import AdminPage
+from appointments.admin_pages import AdminPage
 from appointments.models import Desk
 
 PER_PAGE = 100

@@ -11,7 +11,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from appointments.admin_views import AdminPage, scoped
+from appointments.admin_pages import AdminPage
+from appointments.admin_views import scoped
 from appointments.models import Appointment, Desk
 
 

@@ -18,12 +18,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from appointments.admin_audit import AuditLogView
 from appointments.admin_holidays import HolidaysView
-from appointments.admin_views import (
-    AppointmentInspectView,
-    DeskScopedForm,
-    DeskScopedViewSet,
-    FailedMessagesView,
-)
+from appointments.admin_pages import AppointmentInspectView, FailedMessagesView
+from appointments.admin_views import DeskScopedForm, DeskScopedViewSet
 from appointments.models import (
     Appointment,
     City,
