@@ -10,7 +10,7 @@ class AppointmentsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from appointments import notifications, receivers  # noqa: F401  (kinds, receivers)
+        from appointments import receivers, texts  # noqa: F401  (receivers, message kinds)
         from appointments.holidays import forget
         from appointments.models import HolidayOpening, PatronDay
 

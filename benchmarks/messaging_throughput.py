@@ -647,6 +647,7 @@ CODE = [
     "messaging/fake_twilio.py",
     "appointments/services/reminders.py",
     "appointments/notifications.py",
+    "appointments/texts.py",
     "config/settings/base.py",
 ]
 
