@@ -15,6 +15,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from accounts.audit import Action, audit
 from appointments.admin_views import ScopedInspectView, scoped
+from appointments.audit import booking_audit
 from appointments.models import Appointment, Desk
 from messaging.selectors import failed_since, kind_label, messages_about, why
 
@@ -24,13 +25,7 @@ class AppointmentInspectView(ScopedInspectView):
 
     def get_object(self, *args):
         appointment = super().get_object(*args)
-        audit(
-            self.request,
-            Action.BOOKING_VIEW,
-            desk_id=appointment.offering.desk_id,
-            ref=f"appointment:{appointment.pk}",
-            phone=appointment.phone,
-        )
+        booking_audit(self.request, Action.BOOKING_VIEW, appointment)
         return appointment
 
     def get_field_label(self, field_name, field):

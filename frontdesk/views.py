@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import Action, audit
 from appointments import selectors as booking_selectors
+from appointments.audit import booking_audit
 from appointments.models import Appointment, InvalidTransition
 from appointments.services.booking import appointment_cancel, appointment_reschedule
 from appointments.services.errors import BookingError, ChangedMeanwhile, SlotTaken
@@ -339,7 +340,7 @@ def booking(request, desk_id: int, appointment_id: int):
     free time of the same service; the person gets the usual text either way."""
     desk = selectors.desk_for(request.user, desk_id)
     appointment = selectors.booking_for(desk, appointment_id)
-    _audit_booking(request, Action.BOOKING_VIEW, desk, appointment)
+    booking_audit(request, Action.BOOKING_VIEW, appointment)
     now = timezone.now()
     changeable = appointment.status == Appointment.Status.CONFIRMED and appointment.start > now
     slots = []
@@ -367,17 +368,6 @@ def booking(request, desk_id: int, appointment_id: int):
 MOVE_CHOICES = 24  # the next free times offered on the phone
 
 
-def _audit_booking(request, action, desk, appointment, detail: str = "") -> None:
-    audit(
-        request,
-        action,
-        desk_id=desk.pk,
-        ref=f"appointment:{appointment.pk}",
-        phone=appointment.phone,
-        detail=detail,
-    )
-
-
 def _booking_back(desk, appointment):
     return redirect("frontdesk:booking", desk_id=desk.pk, appointment_id=appointment.pk)
 
@@ -395,7 +385,7 @@ def booking_cancel(request, desk_id: int, appointment_id: int):
     except BookingError:
         messages.error(request, _("This booking can no longer be cancelled."))
     else:
-        _audit_booking(request, Action.BOOKING_CHANGE, desk, appointment, "cancelled")
+        booking_audit(request, Action.BOOKING_CHANGE, appointment, detail="cancelled")
         messages.success(request, _("Booking %(code)s cancelled.") % {"code": appointment.code})
     return _booking_back(desk, appointment)
 
@@ -421,7 +411,7 @@ def booking_move(request, desk_id: int, appointment_id: int, start):
     except BookingError:
         messages.error(request, _("This booking can no longer be moved."))
     else:
-        _audit_booking(request, Action.BOOKING_CHANGE, desk, appointment, "moved")
+        booking_audit(request, Action.BOOKING_CHANGE, appointment, detail="moved")
         tz = ZoneInfo(desk.time_zone)
         when = (
             f"{format_short_day(appointment.start, tz=tz)} {format_time(appointment.start, tz=tz)}"
