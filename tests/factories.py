@@ -174,3 +174,18 @@ def staff_login(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
     session.save()
+
+
+def desk_at_midday(desk):
+    """Puts ``desk`` in a time zone where it is about noon now, and returns that local time:
+    a test that needs "later today" or "earlier today" at the desk then holds at any hour
+    of the run (never just before or after the desk's midnight)."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    now = timezone.now()
+    offset = 12 - now.astimezone(UTC).hour
+    zone = "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
+    desk.time_zone = zone
+    desk.save(update_fields=["time_zone"])
+    return timezone.localtime(now, ZoneInfo(zone))

@@ -7,14 +7,14 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import expect
 
 from appointments.models import Appointment
 from frontdesk.models import Counter, Queue, Ticket
 from tests.browser.axe import assert_accessible
 from tests.browser.login import browser_login
-from tests.factories import ConfirmedAppointmentFactory, OfferingFactory
+from tests.factories import ConfirmedAppointmentFactory, OfferingFactory, desk_at_midday
 
 TABLET = {"width": 820, "height": 1180}
 PHONE = {"width": 360, "height": 740}
@@ -35,8 +35,8 @@ def desk(site_url, django_user_model):
         Counter.objects.create(desk=legal.desk, name=name).queues.set(
             Queue.objects.filter(desk=legal.desk)
         )
-    now = timezone.localtime()  # the desk's clock (Europe/Rome), so that it stays today
-    start = max(now - timedelta(minutes=5), now.replace(hour=0, minute=0, second=0))
+    now = desk_at_midday(legal.desk)  # the desk's clock, far from its midnight
+    start = now - timedelta(minutes=5)
     booking = ConfirmedAppointmentFactory(
         offering=legal, start=start, end=start + timedelta(minutes=30), code="KEPT42"
     )

@@ -12,7 +12,12 @@ from django.utils import timezone, translation
 from appointments.models import Appointment
 from frontdesk import services, views
 from frontdesk.models import Counter, Queue, Ticket
-from tests.factories import ConfirmedAppointmentFactory, OfferingFactory, staff_login
+from tests.factories import (
+    ConfirmedAppointmentFactory,
+    OfferingFactory,
+    desk_at_midday,
+    staff_login,
+)
 from tests.urlconf import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +54,8 @@ def napoli():
 
 def test_an_operator_checks_in_calls_and_finishes_without_javascript(client, perugia):
     offering, operator, counter = perugia
-    now = timezone.localtime()  # the desk's clock (Europe/Rome), so that it stays today
-    start = min(now + timedelta(minutes=5), now.replace(hour=23, minute=59))
+    now = desk_at_midday(offering.desk)  # the desk's clock, far from its midnight
+    start = now + timedelta(minutes=5)
     booking = ConfirmedAppointmentFactory(
         offering=offering, start=start, end=start + timedelta(minutes=30), language="ar"
     )

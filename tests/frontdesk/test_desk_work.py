@@ -17,7 +17,12 @@ from appointments.models import Appointment
 from frontdesk import services
 from frontdesk.models import Counter, Queue, Ticket
 from messaging.models import Message
-from tests.factories import ConfirmedAppointmentFactory, OfferingFactory, staff_login
+from tests.factories import (
+    ConfirmedAppointmentFactory,
+    OfferingFactory,
+    desk_at_midday,
+    staff_login,
+)
 
 pytestmark = pytest.mark.django_db
 slot_url = SlotStartConverter().to_url
@@ -123,8 +128,8 @@ def test_a_booking_is_moved_and_cancelled_for_a_person_on_the_phone(client, desk
 
 def test_the_days_list_prints_todays_bookings_without_whole_numbers(client, desk):
     offering, operator, _counter = desk
-    now = timezone.localtime()
-    start = min(now + timedelta(minutes=5), now.replace(hour=23, minute=30))
+    now = desk_at_midday(offering.desk)  # the desk's clock, far from its midnight
+    start = now + timedelta(minutes=5)
     today = ConfirmedAppointmentFactory(
         offering=offering, start=start, end=start + timedelta(minutes=30), name="Amina"
     )
@@ -245,8 +250,8 @@ def test_a_busy_desk_is_a_message_to_try_again_not_an_error(client, desk, monkey
 
 def test_a_checked_in_booked_visitor_gets_no_turn_near_text(desk):
     offering, _operator, counter = desk
-    now = timezone.localtime()
-    start = min(now + timedelta(minutes=5), now.replace(hour=23, minute=59))
+    now = desk_at_midday(offering.desk)  # the desk's clock, far from its midnight
+    start = now + timedelta(minutes=5)
     booking = ConfirmedAppointmentFactory(
         offering=offering, start=start, end=start + timedelta(minutes=30), language="ar"
     )
