@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -31,23 +32,29 @@ def _day_in_progress() -> int:
         return 0
     queues = list(Queue.objects.filter(desk=desk).order_by("letter"))
     counter = Counter.objects.get(desk=desk, name="Sportello 1")
+    # The morning so far, 100 minutes of it; just after the desk's midnight, squeezed into
+    # the minutes since, so that every ticket is today's.
+    local = timezone.localtime(now, ZoneInfo(desk.time_zone))
+    span = min(timedelta(minutes=100), local - local.replace(hour=0, minute=0, second=0))
+
+    def ago(minutes: int):
+        return now - span * (minutes / 100)
+
     made = 0
     for minutes_ago in (95, 80, 65):  # served earlier today
-        issued = now - timedelta(minutes=minutes_ago)
+        issued = ago(minutes_ago)
         services.walk_in_issue(queue=queues[0], now=issued)
         called = services.call_next(counter=counter, now=issued)
         services.start(ticket=called, now=issued)
-        services.finish(ticket=called, now=issued + timedelta(minutes=10))
+        services.finish(ticket=called, now=ago(minutes_ago - 10))
         made += 1
-    services.walk_in_issue(queue=queues[0], now=now - timedelta(minutes=30))  # being served
-    services.start(ticket=services.call_next(counter=counter, now=now - timedelta(minutes=20)))
+    services.walk_in_issue(queue=queues[0], now=ago(30))  # being served
+    services.start(ticket=services.call_next(counter=counter, now=ago(20)))
     made += 1
     made += _bookings_later_today(desk, queues, now)
     for n, minutes_ago in enumerate((25, 18, 12, 5)):  # waiting
         services.walk_in_issue(
-            queue=queues[n % len(queues)],
-            now=now - timedelta(minutes=minutes_ago),
-            priority=(n == 2),
+            queue=queues[n % len(queues)], now=ago(minutes_ago), priority=(n == 2)
         )
         made += 1
     return made
